@@ -1,0 +1,203 @@
+/*
+ * Claim checks on a token whose signature has already been verified.
+ * The 401-class checks (issuer, audience, time) fail the whole token;
+ * scope, amr and the phone number are only recorded here, because the
+ * answer for them (403, and which 403) depends on the operation.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "claims.h"
+#include "jparse.h"
+
+static const char *const scope_names[SCOPE__MAX] = {
+	[SCOPE_VERIFY] = "number-verification:verify",
+	[SCOPE_SHARE] = "number-verification:device-phone-number:read",
+};
+
+static const char *const claims_messages[CLAIMS__MAX] = {
+	[CLAIMS_OK] = "ok",
+	[CLAIMS_MALFORMED] = "malformed claims",
+	[CLAIMS_BAD_ISSUER] = "wrong issuer",
+	[CLAIMS_BAD_AUDIENCE] = "wrong audience",
+	[CLAIMS_NO_EXPIRY] = "no exp",
+	[CLAIMS_EXPIRED] = "expired",
+	[CLAIMS_NOT_YET_VALID] = "not yet valid",
+};
+
+const char *
+scope_name(enum scope s)
+{
+	return (unsigned)s < SCOPE__MAX ? scope_names[s] : "";
+}
+
+const char *
+claims_strerror(enum claims_err e)
+{
+	return (unsigned)e < CLAIMS__MAX ? claims_messages[e] : "?";
+}
+
+static bool
+is_number(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_int) ||
+	    json_object_is_type(v, json_type_double);
+}
+
+/*
+ * A NumericDate (RFC 7519 section 2) may carry a fraction, so it is
+ * read as a double; anything not finite is malformed.
+ */
+static enum claims_err
+check_time(struct json_object *o, const char *name, bool required,
+    double *out)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, name, &v))
+		return required ? CLAIMS_NO_EXPIRY : CLAIMS_OK;
+	if (!is_number(v) || !isfinite(json_object_get_double(v)))
+		return CLAIMS_MALFORMED;
+	*out = json_object_get_double(v);
+	return CLAIMS_OK;
+}
+
+static enum claims_err
+check_audience(struct json_object *o, const char *audience)
+{
+	struct json_object	*v, *e;
+	size_t			 i, n;
+
+	if (!json_object_object_get_ex(o, "aud", &v))
+		return CLAIMS_BAD_AUDIENCE;
+	if (json_object_is_type(v, json_type_string))
+		return strcmp(json_object_get_string(v), audience) == 0 ?
+		    CLAIMS_OK : CLAIMS_BAD_AUDIENCE;
+	if (!json_object_is_type(v, json_type_array))
+		return CLAIMS_MALFORMED;
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(v, i);
+		if (json_object_is_type(e, json_type_string) &&
+		    strcmp(json_object_get_string(e), audience) == 0)
+			return CLAIMS_OK;
+	}
+	return CLAIMS_BAD_AUDIENCE;
+}
+
+/* scope is one space-separated string (RFC 9068 section 2.2.3). */
+static enum claims_err
+read_scopes(struct json_object *o, unsigned *scopes)
+{
+	struct json_object	*v;
+	const char		*p, *q;
+	size_t			 len;
+	int			 s;
+
+	*scopes = 0;
+	if (!json_object_object_get_ex(o, "scope", &v))
+		return CLAIMS_OK;
+	if (!json_object_is_type(v, json_type_string))
+		return CLAIMS_MALFORMED;
+	for (p = json_object_get_string(v); *p != '\0'; p = q) {
+		while (*p == ' ')
+			p++;
+		for (q = p; *q != '\0' && *q != ' '; q++)
+			continue;
+		len = (size_t)(q - p);
+		for (s = 0; s < SCOPE__MAX; s++)
+			if (strlen(scope_names[s]) == len &&
+			    memcmp(scope_names[s], p, len) == 0)
+				*scopes |= 1u << s;
+	}
+	return CLAIMS_OK;
+}
+
+/* amr is an array of strings (RFC 8176). */
+static enum claims_err
+read_amr(struct json_object *o, const struct config *cfg, bool *network)
+{
+	struct json_object	*v, *e;
+	size_t			 i, j, n;
+
+	*network = cfg->n_amr == 0;
+	if (!json_object_object_get_ex(o, "amr", &v))
+		return CLAIMS_OK;
+	if (!json_object_is_type(v, json_type_array))
+		return CLAIMS_MALFORMED;
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(e, json_type_string))
+			return CLAIMS_MALFORMED;
+		for (j = 0; j < cfg->n_amr; j++)
+			if (strcmp(json_object_get_string(e),
+			    cfg->network_amr[j]) == 0)
+				*network = true;
+	}
+	return CLAIMS_OK;
+}
+
+static void
+read_phone(struct json_object *o, const char *name, struct claims *c)
+{
+	struct json_object	*v;
+	const char		*s;
+	size_t			 len;
+
+	if (!json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return;
+	s = json_object_get_string(v);
+	len = (size_t)json_object_get_string_len(v);
+	if (strlen(s) != len || !phone_valid(s, len))
+		return;
+	memcpy(c->phone, s, len);
+	c->phone[len] = '\0';
+	c->phone_ok = true;
+}
+
+enum claims_err
+claims_check(const struct config *cfg, const char *payload, size_t len,
+    time_t now, struct claims *c)
+{
+	struct json_object	*o = NULL, *v;
+	enum claims_err		 rc;
+	double			 exp = 0, nbf = -INFINITY, iat = -INFINITY;
+	double			 t = (double)now, leeway = (double)cfg->leeway;
+
+	memset(c, 0, sizeof(*c));
+	if (jparse_object(payload, len, &o) != JPARSE_OK)
+		return CLAIMS_MALFORMED;
+	if (!json_object_object_get_ex(o, "iss", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), cfg->issuer) != 0) {
+		rc = CLAIMS_BAD_ISSUER;
+		goto out;
+	}
+	if ((rc = check_audience(o, cfg->audience)) != CLAIMS_OK ||
+	    (rc = check_time(o, "exp", true, &exp)) != CLAIMS_OK ||
+	    (rc = check_time(o, "nbf", false, &nbf)) != CLAIMS_OK ||
+	    (rc = check_time(o, "iat", false, &iat)) != CLAIMS_OK)
+		goto out;
+	/* RFC 7519: the current time must be before exp. */
+	if (t >= exp + leeway) {
+		rc = CLAIMS_EXPIRED;
+		goto out;
+	}
+	if (nbf > t + leeway || iat > t + leeway) {
+		rc = CLAIMS_NOT_YET_VALID;
+		goto out;
+	}
+	if ((rc = read_scopes(o, &c->scopes)) != CLAIMS_OK ||
+	    (rc = read_amr(o, cfg, &c->network_auth)) != CLAIMS_OK)
+		goto out;
+	read_phone(o, cfg->phone_claim, c);
+out:
+	json_object_put(o);
+	if (rc != CLAIMS_OK)
+		sodium_memzero(c, sizeof(*c));
+	return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * The claims of a verified access token (RFC 9068) and the checks on
+ * them: issuer, audience, validity window, scope, amr, phone number.
+ */
+#ifndef NV_CLAIMS_H
+#define NV_CLAIMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "config.h"
+#include "phone.h"
+
+enum scope {
+	SCOPE_VERIFY = 0,	/* number-verification:verify */
+	SCOPE_SHARE,		/* number-verification:device-phone-number:read */
+	SCOPE__MAX
+};
+
+enum claims_err {
+	CLAIMS_OK = 0,
+	CLAIMS_MALFORMED,	/* not an object, or a claim of the wrong type */
+	CLAIMS_BAD_ISSUER,
+	CLAIMS_BAD_AUDIENCE,
+	CLAIMS_NO_EXPIRY,
+	CLAIMS_EXPIRED,
+	CLAIMS_NOT_YET_VALID,
+	CLAIMS__MAX
+};
+
+struct claims {
+	unsigned	 scopes;	/* bit (1 << enum scope) */
+	bool		 network_auth;	/* amr holds a network method */
+	bool		 phone_ok;
+	char		 phone[PHONE_MAX + 1];
+};
+
+const char	*scope_name(enum scope);
+enum claims_err	 claims_check(const struct config *, const char *payload,
+		    size_t len, time_t now, struct claims *);
+const char	*claims_strerror(enum claims_err);
+
+#endif

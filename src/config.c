@@ -1,0 +1,306 @@
+/*
+ * nv.conf: `key = value` lines, `#` comments, blank lines.  Unknown
+ * keys and repeated keys are errors, so that a typo cannot silently
+ * leave a check at its default.  Every error names file and line.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define CONFIG_LINE_MAX	4096
+
+enum config_key {
+	KEY_JWKS_FILE = 0,
+	KEY_ISSUER,
+	KEY_AUDIENCE,
+	KEY_LEEWAY,
+	KEY_PHONE_CLAIM,
+	KEY_NETWORK_AMR,
+	KEY_API_VERSION,
+	KEY__MAX
+};
+
+struct key_def {
+	const char	*name;
+	int		 required;
+	int		 (*set)(struct config *, const char *, char *, size_t);
+};
+
+static int	set_jwks_file(struct config *, const char *, char *, size_t);
+static int	set_issuer(struct config *, const char *, char *, size_t);
+static int	set_audience(struct config *, const char *, char *, size_t);
+static int	set_leeway(struct config *, const char *, char *, size_t);
+static int	set_phone_claim(struct config *, const char *, char *, size_t);
+static int	set_network_amr(struct config *, const char *, char *, size_t);
+static int	set_api_version(struct config *, const char *, char *, size_t);
+
+static const struct key_def keys[KEY__MAX] = {
+	[KEY_JWKS_FILE] =	{ "jwks_file", 1, set_jwks_file },
+	[KEY_ISSUER] =		{ "issuer", 1, set_issuer },
+	[KEY_AUDIENCE] =	{ "audience", 1, set_audience },
+	[KEY_LEEWAY] =		{ "leeway", 0, set_leeway },
+	[KEY_PHONE_CLAIM] =	{ "phone_claim", 0, set_phone_claim },
+	[KEY_NETWORK_AMR] =	{ "network_amr", 0, set_network_amr },
+	[KEY_API_VERSION] =	{ "api_version", 0, set_api_version },
+};
+
+static int
+set_string(char **dst, const char *v, int allow_empty, char *err,
+    size_t errlen)
+{
+	if (!allow_empty && *v == '\0') {
+		snprintf(err, errlen, "value must not be empty");
+		return -1;
+	}
+	free(*dst);
+	if ((*dst = strdup(v)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_jwks_file(struct config *c, const char *v, char *err, size_t errlen)
+{
+	return set_string(&c->jwks_file, v, 0, err, errlen);
+}
+
+static int
+set_issuer(struct config *c, const char *v, char *err, size_t errlen)
+{
+	return set_string(&c->issuer, v, 0, err, errlen);
+}
+
+static int
+set_audience(struct config *c, const char *v, char *err, size_t errlen)
+{
+	return set_string(&c->audience, v, 0, err, errlen);
+}
+
+static int
+set_phone_claim(struct config *c, const char *v, char *err, size_t errlen)
+{
+	return set_string(&c->phone_claim, v, 0, err, errlen);
+}
+
+static int
+set_leeway(struct config *c, const char *v, char *err, size_t errlen)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < 0 || n > 3600) {
+		snprintf(err, errlen,
+		    "leeway must be a whole number of seconds from 0 to 3600");
+		return -1;
+	}
+	c->leeway = n;
+	return 0;
+}
+
+static void
+free_amr(struct config *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n_amr; i++)
+		free(c->network_amr[i]);
+	c->n_amr = 0;
+}
+
+static int
+set_network_amr(struct config *c, const char *v, char *err, size_t errlen)
+{
+	const char	*p = v, *q;
+
+	free_amr(c);
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
+			continue;
+		if (c->n_amr == CONFIG_AMR_MAX) {
+			snprintf(err, errlen,
+			    "network_amr takes at most %d values",
+			    CONFIG_AMR_MAX);
+			return -1;
+		}
+		if ((c->network_amr[c->n_amr] = strndup(p, q - p)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		c->n_amr++;
+		p = q;
+	}
+	return 0;
+}
+
+static int
+set_api_version(struct config *c, const char *v, char *err, size_t errlen)
+{
+	int	 i;
+
+	for (i = 0; i < API__MAX; i++)
+		if (strcmp(v, errors_version_name(i)) == 0) {
+			c->api_version = i;
+			return 0;
+		}
+	snprintf(err, errlen, "api_version must be v0, v1 or v2");
+	return -1;
+}
+
+static void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->leeway = CONFIG_DEFAULT_LEEWAY;
+	c->api_version = API_V0;
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * A relative file name in the configuration is taken from the
+ * configuration file's folder, not from the working directory, which
+ * differs between spawn-fcgi, systemd and a web server.
+ */
+static int
+config_resolve(char **file, const char *conf_path, char *err, size_t errlen)
+{
+	const char	*slash;
+	char		*joined;
+	int		 dirlen;
+
+	if (*file == NULL || (*file)[0] == '/' ||
+	    (slash = strrchr(conf_path, '/')) == NULL)
+		return 0;
+	dirlen = (int)(slash - conf_path);
+	if (asprintf(&joined, "%.*s/%s", dirlen, conf_path, *file) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	free(*file);
+	*file = joined;
+	return 0;
+}
+
+/* Parses one non-blank, non-comment line; fills err on failure. */
+static int
+config_line(struct config *c, char *line, int seen[KEY__MAX], char *err,
+    size_t errlen)
+{
+	char	*eq, *k, *v;
+	int	 i;
+
+	if ((eq = strchr(line, '=')) == NULL) {
+		snprintf(err, errlen, "expected `key = value`");
+		return -1;
+	}
+	*eq = '\0';
+	k = trim(line);
+	v = trim(eq + 1);
+	for (i = 0; i < KEY__MAX; i++)
+		if (strcmp(k, keys[i].name) == 0)
+			break;
+	if (i == KEY__MAX) {
+		snprintf(err, errlen, "unknown key `%.64s`", k);
+		return -1;
+	}
+	if (seen[i]) {
+		snprintf(err, errlen, "key `%s` given twice", k);
+		return -1;
+	}
+	seen[i] = 1;
+	return keys[i].set(c, v, err, errlen);
+}
+
+int
+config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE	*f = NULL;
+	char	 line[CONFIG_LINE_MAX], why[CONFIG_ERR_MAX];
+	int	 seen[KEY__MAX] = { 0 };
+	int	 lineno = 0, i, rc = -1;
+	char	*p;
+
+	config_defaults(c);
+	if (set_string(&c->phone_claim, "phone_number", 0, why,
+	    sizeof(why)) == -1 ||
+	    set_network_amr(c, "nba mnba", why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		goto out;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line longer than %d bytes",
+			    path, lineno, CONFIG_LINE_MAX - 2);
+			goto out;
+		}
+		p = trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (config_line(c, p, seen, why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	for (i = 0; i < KEY__MAX; i++)
+		if (keys[i].required && !seen[i]) {
+			snprintf(err, errlen, "%s: required key `%s` is missing",
+			    path, keys[i].name);
+			goto out;
+		}
+	if (config_resolve(&c->jwks_file, path, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (rc == -1)
+		config_free(c);
+	return rc;
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->jwks_file);
+	free(c->issuer);
+	free(c->audience);
+	free(c->phone_claim);
+	free_amr(c);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,30 @@
+/*
+ * Strict parsing of one JSON object from untrusted bytes (request
+ * bodies, JOSE headers and claim sets, key sets).
+ */
+#ifndef NV_JPARSE_H
+#define NV_JPARSE_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+enum jparse_err {
+	JPARSE_OK = 0,
+	JPARSE_EMPTY,		/* no bytes, or only white space */
+	JPARSE_NUL,		/* an embedded NUL byte */
+	JPARSE_SYNTAX,		/* not JSON, or not UTF-8 */
+	JPARSE_DEPTH,		/* nested deeper than allowed */
+	JPARSE_TRAILING,	/* bytes after the value */
+	JPARSE_NOT_OBJECT,	/* a JSON value, but not an object */
+	JPARSE_DUPLICATE,	/* a member name given twice */
+	JPARSE_NOMEM,
+	JPARSE__MAX
+};
+
+#define JPARSE_DEPTH_MAX	16
+
+enum jparse_err	 jparse_object(const char *, size_t, struct json_object **);
+const char	*jparse_strerror(enum jparse_err);
+
+#endif

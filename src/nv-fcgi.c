@@ -1,0 +1,258 @@
+/*
+ * nv-fcgi: the Number Verification service as a FastCGI application.
+ * Owns start-up (options, configuration, key set), the accept loop and
+ * signals.  Started by a web server, spawn-fcgi or systemd it finds its
+ * listening socket on fd 0; with -s or -b it opens its own; with
+ * neither and no socket on fd 0 it answers one CGI request and exits.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "log.h"
+#include "config.h"
+#include "service.h"
+
+#define EX_USAGE_CODE	64
+#define EX_CONFIG_CODE	78
+#define LISTEN_BACKLOG	128
+
+extern char **environ;
+
+static volatile sig_atomic_t shutdown_requested;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: nv-fcgi [-c config] [-s socket-path | -b host:port]\n"
+	    "  -c FILE   configuration (else $NV_CONFIG, else %s)\n"
+	    "  -s PATH   listen on a Unix socket\n"
+	    "  -b H:P    listen on TCP host:port\n"
+	    "  -h        this help\n"
+	    "  -V        version\n", NV_DEFAULT_CONFIG);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	shutdown_requested = 1;
+	FCGX_ShutdownPending();
+}
+
+/* No SA_RESTART: a blocked accept() must return so the loop can end. */
+static void
+install_signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static long long
+now_usec(void)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+static ssize_t
+read_fcgx(void *ctx, char *buf, size_t len)
+{
+	int	 n = FCGX_GetStr(buf, (int)len, (FCGX_Stream *)ctx);
+
+	return n < 0 ? -1 : (ssize_t)n;
+}
+
+static ssize_t
+read_fd(void *ctx, char *buf, size_t len)
+{
+	return read(*(const int *)ctx, buf, len);
+}
+
+static int
+write_fd(int fd, const char *buf, size_t len)
+{
+	ssize_t	 n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Handles one request; writes the answer into out, returns its length. */
+static size_t
+handle(const struct service *svc, const struct request *req, char *out,
+    size_t outmax)
+{
+	struct response		 resp;
+	struct service_outcome	 oc;
+	struct log_request	 lr;
+	long long		 t0 = now_usec();
+	size_t			 n;
+
+	service_handle(svc, req, time(NULL), &resp, &oc);
+	n = response_serialize(&resp, out, outmax);
+	memset(&lr, 0, sizeof(lr));
+	lr.method = req->var[RV_METHOD];
+	lr.path = req->var[RV_PATH_INFO] != NULL &&
+	    *req->var[RV_PATH_INFO] != '\0' ? req->var[RV_PATH_INFO] :
+	    req->var[RV_REQUEST_URI] != NULL ? req->var[RV_REQUEST_URI] :
+	    req->var[RV_SCRIPT_NAME];
+	lr.status = resp.status;
+	lr.code = resp.is_error ? resp.code : NULL;
+	lr.detail = oc.detail;
+	lr.correlator = req->var[RV_CORRELATOR];
+	lr.usec = now_usec() - t0;
+	log_request_line(&lr);
+	sodium_memzero(&resp, sizeof(resp));
+	return n;
+}
+
+static int
+serve_cgi(const struct service *svc)
+{
+	struct request	 req;
+	char		 out[RESPONSE_MAX];
+	int		 fd = STDIN_FILENO, rc;
+	size_t		 n;
+
+	request_from_env(&req, environ);
+	req.read = read_fd;
+	req.read_ctx = &fd;
+	req.body_until_eof = 0;
+	n = handle(svc, &req, out, sizeof(out));
+	rc = n > 0 && write_fd(STDOUT_FILENO, out, n) == 0 ? 0 : 1;
+	sodium_memzero(out, sizeof(out));
+	return rc;
+}
+
+static int
+serve_fcgi(const struct service *svc, int sock)
+{
+	FCGX_Request	 fr;
+	struct request	 req;
+	char		 out[RESPONSE_MAX];
+	size_t		 n;
+
+	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
+		lerr("cannot initialise the FastCGI request");
+		return 1;
+	}
+	while (!shutdown_requested && FCGX_Accept_r(&fr) >= 0) {
+		request_from_env(&req, fr.envp);
+		req.read = read_fcgx;
+		req.read_ctx = fr.in;
+		req.body_until_eof = 1;
+		n = handle(svc, &req, out, sizeof(out));
+		if (n > 0)
+			FCGX_PutStr(out, (int)n, fr.out);
+		sodium_memzero(out, sizeof(out));
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 1);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	 cfg;
+	struct jwks	 keys;
+	struct service	 svc;
+	const char	*conf = NULL, *sock_path = NULL, *bind_addr = NULL;
+	char		 err[CONFIG_ERR_MAX];
+	int		 ch, sock = 0, rc;
+
+	log_set_name("nv-fcgi");
+	while ((ch = getopt(argc, argv, "b:c:hs:V")) != -1) {
+		switch (ch) {
+		case 'b':
+			bind_addr = optarg;
+			break;
+		case 'c':
+			conf = optarg;
+			break;
+		case 's':
+			sock_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("nv-fcgi %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE_CODE;
+		}
+	}
+	if (optind != argc || (sock_path != NULL && bind_addr != NULL)) {
+		usage(stderr);
+		return EX_USAGE_CODE;
+	}
+	if (conf == NULL && (conf = getenv("NV_CONFIG")) == NULL)
+		conf = NV_DEFAULT_CONFIG;
+	if (sodium_init() < 0) {
+		lerr("libsodium could not be initialised");
+		return 1;
+	}
+	if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
+		lerr("%s", err);
+		return EX_CONFIG_CODE;
+	}
+	if (jwks_load(&keys, cfg.jwks_file, err, sizeof(err)) == -1) {
+		lerr("%s", err);
+		config_free(&cfg);
+		return EX_CONFIG_CODE;
+	}
+	svc.cfg = &cfg;
+	svc.keys = &keys;
+	install_signals();
+	if (FCGX_Init() != 0) {
+		lerr("cannot initialise libfcgi");
+		rc = 1;
+		goto out;
+	}
+	if (sock_path != NULL || bind_addr != NULL) {
+		sock = FCGX_OpenSocket(sock_path != NULL ? sock_path :
+		    bind_addr, LISTEN_BACKLOG);
+		if (sock < 0) {
+			lerr("cannot listen on %s",
+			    sock_path != NULL ? sock_path : bind_addr);
+			rc = 1;
+			goto out;
+		}
+		rc = serve_fcgi(&svc, sock);
+	} else if (FCGX_IsCGI())
+		rc = serve_cgi(&svc);
+	else
+		rc = serve_fcgi(&svc, 0);
+out:
+	jwks_free(&keys);
+	config_free(&cfg);
+	return rc;
+}

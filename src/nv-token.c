@@ -1,0 +1,508 @@
+/*
+ * nv-token: the operator's tool for keys and tokens.  keygen writes an
+ * Ed25519 pair as JWKs, mint signs an access token of the form nv-fcgi
+ * accepts, hash prints what hashedPhoneNumber carries.  The files and
+ * tokens are plain JOSE, so any standard library reads them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "b64.h"
+#include "jparse.h"
+#include "jwks.h"
+#include "phone.h"
+
+#define EX_USAGE_CODE	64
+#define KEYFILE_MAX	4096
+#define SET_MAX		32
+
+enum cmd_rc { RC_OK = 0, RC_FAIL = 1, RC_USAGE = EX_USAGE_CODE };
+
+static const char *const default_scope =
+    "number-verification:verify number-verification:device-phone-number:read";
+
+static void
+fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+fail(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("nv-token: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char *
+json_plain(struct json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+static char *
+b64_dup(const unsigned char *in, size_t len)
+{
+	size_t	 max = sodium_base64_ENCODED_LEN(len,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char	*out;
+
+	if ((out = malloc(max)) == NULL)
+		return NULL;
+	b64url_encode(out, max, in, len);
+	return out;
+}
+
+/* RFC 7638 thumbprint of an OKP key: the default key id. */
+static char *
+thumbprint(const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
+{
+	unsigned char	 h[crypto_hash_sha256_BYTES];
+	char		*x, *json, *out = NULL;
+
+	if ((x = b64_dup(pk, crypto_sign_PUBLICKEYBYTES)) == NULL)
+		return NULL;
+	if (asprintf(&json, "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"%s\"}",
+	    x) != -1) {
+		crypto_hash_sha256(h, (unsigned char *)json, strlen(json));
+		out = b64_dup(h, sizeof(h));
+		free(json);
+	}
+	free(x);
+	return out;
+}
+
+static int
+write_new_file(const char *path, mode_t mode, const char *text)
+{
+	size_t	 len = strlen(text);
+	int	 fd;
+
+	/* Never overwrite a key: O_EXCL. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode))
+	    == -1) {
+		fail("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, mode) == -1 || write(fd, text, len) != (ssize_t)len ||
+	    write(fd, "\n", 1) != 1 || close(fd) == -1) {
+		fail("%s: write failed", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+static struct json_object *
+jwk_public(const char *x, const char *kid)
+{
+	struct json_object *k = json_object_new_object();
+
+	json_object_object_add(k, "kty", json_object_new_string("OKP"));
+	json_object_object_add(k, "crv", json_object_new_string("Ed25519"));
+	json_object_object_add(k, "x", json_object_new_string(x));
+	json_object_object_add(k, "kid", json_object_new_string(kid));
+	json_object_object_add(k, "use", json_object_new_string("sig"));
+	json_object_object_add(k, "alg", json_object_new_string("EdDSA"));
+	return k;
+}
+
+static enum cmd_rc
+cmd_keygen(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "kid", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char	 sk[crypto_sign_SECRETKEYBYTES];
+	struct json_object *priv = NULL, *set = NULL, *arr;
+	const char	*prefix = NULL, *kid = NULL;
+	char		*x = NULL, *d = NULL, *tp = NULL, *kpath = NULL;
+	char		*jpath = NULL;
+	enum cmd_rc	 rc = RC_FAIL;
+	int		 ch;
+
+	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': prefix = optarg; break;
+		case 'i': kid = optarg; break;
+		case 'h':
+			printf("usage: nv-token keygen -o PREFIX [--kid KID]\n"
+			    "  writes PREFIX.key (private JWK, mode 0600) and "
+			    "PREFIX.jwks (public key set)\n");
+			return RC_OK;
+		default: return RC_USAGE;
+		}
+	}
+	if (prefix == NULL || optind != argc) {
+		fail("keygen needs -o PREFIX (see nv-token keygen --help)");
+		return RC_USAGE;
+	}
+	if (kid != NULL && (*kid == '\0' || strlen(kid) > JWKS_KID_MAX)) {
+		fail("--kid must be 1 to %d bytes", JWKS_KID_MAX);
+		return RC_USAGE;
+	}
+	crypto_sign_keypair(pk, sk);
+	if ((x = b64_dup(pk, sizeof(pk))) == NULL ||
+	    (d = b64_dup(sk, crypto_sign_SEEDBYTES)) == NULL ||
+	    (tp = thumbprint(pk)) == NULL ||
+	    asprintf(&kpath, "%s.key", prefix) == -1 ||
+	    asprintf(&jpath, "%s.jwks", prefix) == -1) {
+		fail("out of memory");
+		goto out;
+	}
+	if (kid == NULL)
+		kid = tp;
+	priv = jwk_public(x, kid);
+	json_object_object_add(priv, "d", json_object_new_string(d));
+	set = json_object_new_object();
+	arr = json_object_new_array();
+	json_object_array_add(arr, jwk_public(x, kid));
+	json_object_object_add(set, "keys", arr);
+	if (write_new_file(kpath, 0600, json_plain(priv)) == -1)
+		goto out;
+	if (write_new_file(jpath, 0644, json_plain(set)) == -1) {
+		unlink(kpath);
+		goto out;
+	}
+	printf("%s\n", kid);
+	rc = RC_OK;
+out:
+	sodium_memzero(sk, sizeof(sk));
+	if (d != NULL)
+		sodium_memzero(d, strlen(d));
+	json_object_put(priv);
+	json_object_put(set);
+	free(x);
+	free(d);
+	free(tp);
+	free(kpath);
+	free(jpath);
+	return rc;
+}
+
+/* Reads a private Ed25519 JWK: the 32-byte seed in "d". */
+static int
+load_private(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES],
+    char **kid)
+{
+	unsigned char	 seed[crypto_sign_SEEDBYTES], pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char	 xpk[crypto_sign_PUBLICKEYBYTES];
+	struct json_object *o = NULL, *v;
+	char		 err[256], *buf = NULL;
+	const char	*d, *x;
+	size_t		 len, n;
+	int		 rc = -1;
+
+	*kid = NULL;
+	if (jwks_read_file(path, KEYFILE_MAX, &buf, &len, err, sizeof(err))
+	    == -1) {
+		fail("%s", err);
+		return -1;
+	}
+	if (jparse_object(buf, len, &o) != JPARSE_OK ||
+	    !json_object_object_get_ex(o, "d", &v) ||
+	    (d = json_object_get_string(v)) == NULL ||
+	    b64url_decode(seed, sizeof(seed), &n, d, strlen(d)) != 0 ||
+	    n != sizeof(seed)) {
+		fail("%s: not a private Ed25519 JWK (no 32-byte \"d\")", path);
+		goto out;
+	}
+	crypto_sign_seed_keypair(pk, sk, seed);
+	if (json_object_object_get_ex(o, "x", &v) &&
+	    ((x = json_object_get_string(v)) == NULL ||
+	    b64url_decode(xpk, sizeof(xpk), &n, x, strlen(x)) != 0 ||
+	    n != sizeof(xpk) || memcmp(xpk, pk, sizeof(pk)) != 0)) {
+		fail("%s: \"x\" does not belong to \"d\"", path);
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "kid", &v) &&
+	    json_object_is_type(v, json_type_string))
+		*kid = strdup(json_object_get_string(v));
+	rc = 0;
+out:
+	sodium_memzero(seed, sizeof(seed));
+	if (buf != NULL)
+		sodium_memzero(buf, len);
+	free(buf);
+	json_object_put(o);
+	return rc;
+}
+
+/* NAME=VALUE: VALUE is taken as JSON when it parses, else as a string. */
+static int
+set_member(struct json_object *o, const char *arg)
+{
+	const char		*eq = strchr(arg, '=');
+	struct json_object	*v;
+	char			*name;
+
+	if (eq == NULL || eq == arg) {
+		fail("expected NAME=VALUE, got `%s`", arg);
+		return -1;
+	}
+	if ((name = strndup(arg, (size_t)(eq - arg))) == NULL)
+		return -1;
+	if ((v = json_tokener_parse(eq + 1)) == NULL && strcmp(eq + 1, "null"))
+		v = json_object_new_string(eq + 1);
+	json_object_object_add(o, name, v);
+	free(name);
+	return 0;
+}
+
+static char *
+b64_json(struct json_object *o)
+{
+	const char	*s = json_plain(o);
+
+	return b64_dup((const unsigned char *)s, strlen(s));
+}
+
+static enum cmd_rc
+cmd_mint(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "iss", required_argument, NULL, 'I' },
+		{ "aud", required_argument, NULL, 'A' },
+		{ "phone", required_argument, NULL, 'p' },
+		{ "scope", required_argument, NULL, 's' },
+		{ "amr", required_argument, NULL, 'm' },
+		{ "ttl", required_argument, NULL, 't' },
+		{ "kid", required_argument, NULL, 'i' },
+		{ "claim", required_argument, NULL, 'c' },
+		{ "header", required_argument, NULL, 'H' },
+		{ "unset", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*keyf = NULL, *iss = NULL, *aud = NULL, *phone = NULL;
+	const char	*scope = default_scope, *amr = "nba", *kid = NULL;
+	const char	*claims[SET_MAX], *headers[SET_MAX], *unsets[SET_MAX];
+	size_t		 nclaims = 0, nheaders = 0, nunsets = 0, i;
+	unsigned char	 sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
+	unsigned char	 jti[16];
+	struct json_object *hdr = NULL, *pl = NULL, *arr;
+	char		*keykid = NULL, *h64 = NULL, *p64 = NULL, *s64 = NULL;
+	char		*input = NULL, *end, *list, *tok, *save;
+	long		 ttl = 300;
+	time_t		 now = time(NULL);
+	enum cmd_rc	 rc = RC_USAGE;
+	int		 ch;
+
+	while ((ch = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'k': keyf = optarg; break;
+		case 'I': iss = optarg; break;
+		case 'A': aud = optarg; break;
+		case 'p': phone = optarg; break;
+		case 's': scope = optarg; break;
+		case 'm': amr = optarg; break;
+		case 'i': kid = optarg; break;
+		case 't':
+			errno = 0;
+			ttl = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0) {
+				fail("--ttl takes a number of seconds");
+				return RC_USAGE;
+			}
+			break;
+		case 'c':
+		case 'H':
+		case 'u':
+			if ((ch == 'c' ? nclaims : ch == 'H' ? nheaders :
+			    nunsets) == SET_MAX) {
+				fail("too many --claim, --header or --unset");
+				return RC_USAGE;
+			}
+			if (ch == 'c')
+				claims[nclaims++] = optarg;
+			else if (ch == 'H')
+				headers[nheaders++] = optarg;
+			else
+				unsets[nunsets++] = optarg;
+			break;
+		case 'h':
+			printf("usage: nv-token mint -k PREFIX.key --iss ISSUER "
+			    "--aud AUDIENCE --phone +NUMBER\n"
+			    "         [--scope S] [--amr a,b] [--ttl 300] "
+			    "[--kid K] [--claim NAME=VALUE]...\n"
+			    "         [--header NAME=VALUE]... [--unset NAME]...\n"
+			    "  prints a signed access token (compact JWS, EdDSA)\n"
+			    "  --phone '' leaves the number out; --amr '' "
+			    "leaves amr out; --kid '' leaves kid out\n"
+			    "  VALUE is JSON when it parses as JSON, else a "
+			    "string\n");
+			return RC_OK;
+		default:
+			return RC_USAGE;
+		}
+	}
+	if (keyf == NULL || iss == NULL || aud == NULL || phone == NULL ||
+	    optind != argc) {
+		fail("mint needs -k, --iss, --aud and --phone "
+		    "(see nv-token mint --help)");
+		return RC_USAGE;
+	}
+	if (*phone != '\0' && !phone_valid(phone, strlen(phone))) {
+		fail("--phone must match ^\\+[1-9][0-9]{4,14}$");
+		return RC_USAGE;
+	}
+	rc = RC_FAIL;
+	if (load_private(keyf, sk, &keykid) == -1)
+		goto out;
+	hdr = json_object_new_object();
+	json_object_object_add(hdr, "alg", json_object_new_string("EdDSA"));
+	json_object_object_add(hdr, "typ", json_object_new_string("at+jwt"));
+	if (kid == NULL)
+		kid = keykid;
+	if (kid != NULL && *kid != '\0')
+		json_object_object_add(hdr, "kid", json_object_new_string(kid));
+	pl = json_object_new_object();
+	json_object_object_add(pl, "iss", json_object_new_string(iss));
+	json_object_object_add(pl, "aud", json_object_new_string(aud));
+	json_object_object_add(pl, "sub", json_object_new_string("nv-token"));
+	json_object_object_add(pl, "iat", json_object_new_int64(now));
+	json_object_object_add(pl, "exp", json_object_new_int64(now + ttl));
+	randombytes_buf(jti, sizeof(jti));
+	p64 = b64_dup(jti, sizeof(jti));
+	json_object_object_add(pl, "jti", json_object_new_string(p64));
+	free(p64);
+	p64 = NULL;
+	json_object_object_add(pl, "scope", json_object_new_string(scope));
+	if (*amr != '\0') {
+		arr = json_object_new_array();
+		if ((list = strdup(amr)) == NULL)
+			goto out;
+		for (tok = strtok_r(list, ", ", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", ", &save))
+			json_object_array_add(arr, json_object_new_string(tok));
+		free(list);
+		json_object_object_add(pl, "amr", arr);
+	}
+	if (*phone != '\0')
+		json_object_object_add(pl, "phone_number",
+		    json_object_new_string(phone));
+	for (i = 0; i < nclaims; i++)
+		if (set_member(pl, claims[i]) == -1)
+			goto usage;
+	for (i = 0; i < nheaders; i++)
+		if (set_member(hdr, headers[i]) == -1)
+			goto usage;
+	for (i = 0; i < nunsets; i++) {
+		json_object_object_del(pl, unsets[i]);
+		json_object_object_del(hdr, unsets[i]);
+	}
+	if ((h64 = b64_json(hdr)) == NULL || (p64 = b64_json(pl)) == NULL ||
+	    asprintf(&input, "%s.%s", h64, p64) == -1) {
+		fail("out of memory");
+		goto out;
+	}
+	crypto_sign_detached(sig, NULL, (unsigned char *)input, strlen(input),
+	    sk);
+	if ((s64 = b64_dup(sig, sizeof(sig))) == NULL)
+		goto out;
+	printf("%s.%s\n", input, s64);
+	rc = RC_OK;
+	goto out;
+usage:
+	rc = RC_USAGE;
+out:
+	sodium_memzero(sk, sizeof(sk));
+	json_object_put(hdr);
+	json_object_put(pl);
+	free(keykid);
+	free(h64);
+	free(p64);
+	free(s64);
+	free(input);
+	return rc;
+}
+
+static enum cmd_rc
+cmd_hash(int argc, char *argv[])
+{
+	char	 hex[PHONE_HASH_HEX + 1];
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		printf("usage: nv-token hash +NUMBER\n"
+		    "  prints the lowercase SHA-256 hex of the number, as "
+		    "hashedPhoneNumber carries it\n");
+		return RC_OK;
+	}
+	if (argc != 2) {
+		fail("hash takes one phone number (see nv-token hash --help)");
+		return RC_USAGE;
+	}
+	if (!phone_valid(argv[1], strlen(argv[1]))) {
+		fail("the number must match ^\\+[1-9][0-9]{4,14}$");
+		return RC_USAGE;
+	}
+	phone_hash_hex(hex, argv[1], strlen(argv[1]));
+	printf("%s\n", hex);
+	return RC_OK;
+}
+
+static const struct {
+	const char	*name;
+	enum cmd_rc	 (*run)(int, char *[]);
+	const char	*summary;
+} commands[] = {
+	{ "keygen", cmd_keygen, "make an Ed25519 key pair (JWK files)" },
+	{ "mint", cmd_mint, "sign an access token" },
+	{ "hash", cmd_hash, "print the hashedPhoneNumber of a number" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: nv-token COMMAND [options]\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "nv-token COMMAND --help shows each command's options\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	size_t	 i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return RC_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return RC_OK;
+	}
+	if (sodium_init() < 0) {
+		fail("libsodium could not be initialised");
+		return RC_FAIL;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return (int)commands[i].run(argc - 1, argv + 1);
+	fail("unknown command `%s`", argv[1]);
+	usage(stderr);
+	return RC_USAGE;
+}

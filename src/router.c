@@ -1,0 +1,119 @@
+/*
+ * Routing.  Web servers hand the path over in different ways: the
+ * worker may be mounted at the API root (PATH_INFO is /verify), at the
+ * server root (PATH_INFO is /number-verification/v0/verify), or behind
+ * Apache's mod_proxy_fcgi, which sends the whole path as SCRIPT_NAME
+ * and no PATH_INFO.  All three end up here as one operation and one
+ * API version.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "router.h"
+
+#define API_PREFIX	"/number-verification/v"
+#define PATH_MAX_LEN	1024
+
+static const struct route_def routes[ROUTE__MAX] = {
+	[ROUTE_VERIFY] = { "/verify", "POST", SCOPE_VERIFY, 1 },
+	[ROUTE_SHARE] = { "/device-phone-number", "GET", SCOPE_SHARE, 0 },
+};
+
+const struct route_def *
+router_def(enum route r)
+{
+	return (unsigned)r < ROUTE__MAX ? &routes[r] : NULL;
+}
+
+/*
+ * Finds "/number-verification/vN" followed by '/' or the end, where it
+ * stands in [s, s+len).  Returns its offset or -1, and N in *v (-1 for
+ * a version this service does not serve).
+ */
+static long
+find_version(const char *s, size_t len, int *v)
+{
+	size_t	 plen = strlen(API_PREFIX), i;
+
+	for (i = 0; i + plen + 1 <= len; i++) {
+		if (memcmp(s + i, API_PREFIX, plen) != 0)
+			continue;
+		if (i + plen + 1 < len && s[i + plen + 1] != '/')
+			continue;
+		*v = s[i + plen] >= '0' && s[i + plen] < '0' + API__MAX ?
+		    s[i + plen] - '0' : -1;
+		return (long)i;
+	}
+	return -1;
+}
+
+static int
+route_by_path(const char *p, size_t len, enum route *r)
+{
+	int	 i;
+
+	for (i = 0; i < ROUTE__MAX; i++)
+		if (strlen(routes[i].path) == len &&
+		    memcmp(routes[i].path, p, len) == 0) {
+			*r = i;
+			return 1;
+		}
+	return 0;
+}
+
+void
+router_match(const char *script_name, const char *path_info,
+    const char *request_uri, enum api_version fallback,
+    struct route_match *m)
+{
+	char		 full[PATH_MAX_LEN];
+	const char	*op;
+	size_t		 oplen, len;
+	long		 at;
+	int		 n, v = -1;
+
+	memset(m, 0, sizeof(*m));
+	m->version = fallback;
+	if (script_name == NULL)
+		script_name = "";
+	if (path_info != NULL && *path_info != '\0') {
+		n = snprintf(full, sizeof(full), "%s%s", script_name,
+		    path_info);
+		if (n < 0 || (size_t)n >= sizeof(full))
+			return;
+		/* PATH_INFO is the operation, maybe after a version. */
+		op = path_info;
+		oplen = strlen(path_info);
+		if ((at = find_version(op, oplen, &v)) == 0) {
+			op += strlen(API_PREFIX) + 1;
+			oplen -= strlen(API_PREFIX) + 1;
+		}
+	} else {
+		/* No PATH_INFO: the last segment of the request's path. */
+		const char *src = request_uri != NULL && *request_uri != '\0' ?
+		    request_uri : script_name;
+
+		len = strcspn(src, "?#");
+		if (len >= sizeof(full))
+			return;
+		memcpy(full, src, len);
+		full[len] = '\0';
+		if ((op = strrchr(full, '/')) == NULL)
+			return;
+		oplen = strlen(op);
+		/* Only a version right before the operation counts. */
+		at = find_version(full, (size_t)(op - full), &v);
+		if (at >= 0 && (size_t)at + strlen(API_PREFIX) + 1 !=
+		    (size_t)(op - full))
+			at = -1, v = -1;
+	}
+	len = strlen(full);
+	if (at < 0 && path_info != NULL && *path_info != '\0')
+		at = find_version(full, len, &v);
+	if (at >= 0) {
+		if (v < 0)
+			return;		/* a version not served: 404 */
+		m->version = (enum api_version)v;
+	}
+	m->found = route_by_path(op, oplen, &m->route);
+}

@@ -1,0 +1,165 @@
+/*
+ * The request pipeline.  The first failing check answers, in this
+ * order: path (404), method (405), x-correlator under v2 (400), Accept
+ * (406), token (401, then 403 for scope, amr and phone number),
+ * Content-Type (415), body (400).  The token is checked before the
+ * body is read, so an unauthenticated client cannot make the worker
+ * parse anything of its choosing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "handlers.h"
+#include "headers.h"
+#include "router.h"
+#include "service.h"
+#include "token.h"
+
+static const char *const body_errors[] = {
+	[BODY_OK] = NULL,
+	[BODY_TOO_LARGE] = "request body is larger than 4096 bytes",
+	[BODY_SHORT] = "request body is shorter than its Content-Length",
+	[BODY_BAD_LENGTH] = "Content-Length is not a number",
+	[BODY_READ_ERROR] = "request body could not be read",
+};
+
+/* The 401s and 403s of the token, with their WWW-Authenticate. */
+static int
+service_token(const struct service *svc, const struct request *req,
+    const struct route_def *route, enum api_version v, time_t now,
+    struct token_result *tr, struct response *resp,
+    struct service_outcome *out)
+{
+	const char	*tok;
+	size_t		 len;
+
+	switch (headers_bearer(req->var[RV_AUTHORIZATION], &tok, &len)) {
+	case BEARER_MISSING:
+		out->detail = "no bearer token";
+		snprintf(resp->www_authenticate,
+		    sizeof(resp->www_authenticate), "Bearer");
+		response_error(resp, v, NVE_UNAUTHENTICATED, NULL);
+		return -1;
+	case BEARER_MALFORMED:
+		out->detail = "malformed authorization";
+		goto invalid;
+	case BEARER_OK:
+		break;
+	}
+	if (token_verify(svc->cfg, svc->keys, tok, len, now, tr) != TOKEN_OK) {
+		out->detail = tr->err == TOKEN_BAD_CLAIMS ?
+		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
+		goto invalid;
+	}
+	if ((tr->claims.scopes & (1u << route->scope)) == 0) {
+		out->detail = "scope missing";
+		snprintf(resp->www_authenticate,
+		    sizeof(resp->www_authenticate),
+		    "Bearer error=\"insufficient_scope\", scope=\"%s\"",
+		    scope_name(route->scope));
+		response_error(resp, v, NVE_PERMISSION_DENIED, NULL);
+		return -1;
+	}
+	if (!tr->claims.network_auth) {
+		out->detail = "amr without network authentication";
+		response_error(resp, v, NVE_NOT_MOBILE_NETWORK, NULL);
+		return -1;
+	}
+	if (!tr->claims.phone_ok) {
+		out->detail = "no usable phone number claim";
+		response_error(resp, v, NVE_INVALID_TOKEN_CONTEXT, NULL);
+		return -1;
+	}
+	return 0;
+invalid:
+	snprintf(resp->www_authenticate, sizeof(resp->www_authenticate),
+	    "Bearer error=\"invalid_token\"");
+	response_error(resp, v, NVE_UNAUTHENTICATED, NULL);
+	return -1;
+}
+
+static void
+service_verify(const struct request *req, const struct claims *c,
+    struct response *resp, enum api_version v)
+{
+	char			 body[BODY_MAX + 1];
+	struct verify_body	 vb;
+	enum body_err		 berr;
+	const char		*msg;
+	size_t			 len;
+
+	if ((berr = request_body(req, body, BODY_MAX, &len)) != BODY_OK) {
+		response_error(resp, v, berr == BODY_READ_ERROR ?
+		    NVE_INTERNAL : NVE_INVALID_ARGUMENT, body_errors[berr]);
+		goto out;
+	}
+	if (len == 0) {
+		response_error(resp, v, NVE_INVALID_ARGUMENT,
+		    "request body is missing");
+		goto out;
+	}
+	if ((msg = verify_parse(body, len, &vb)) != NULL) {
+		response_error(resp, v, NVE_INVALID_ARGUMENT, msg);
+		goto out;
+	}
+	verify_answer(c, &vb, resp);
+out:
+	sodium_memzero(body, sizeof(body));
+	sodium_memzero(&vb, sizeof(vb));
+}
+
+void
+service_handle(const struct service *svc, const struct request *req,
+    time_t now, struct response *resp, struct service_outcome *out)
+{
+	const struct route_def	*route;
+	const char		*corr = req->var[RV_CORRELATOR];
+	struct route_match	 m;
+	struct token_result	 tr;
+	enum api_version	 v;
+
+	response_init(resp);
+	memset(out, 0, sizeof(*out));
+	memset(&tr, 0, sizeof(tr));
+	router_match(req->var[RV_SCRIPT_NAME], req->var[RV_PATH_INFO],
+	    req->var[RV_REQUEST_URI], svc->cfg->api_version, &m);
+	v = m.version;
+	/* Echo the correlator only where it cannot split the response. */
+	if (corr != NULL && (v == API_V2 ? headers_correlator_valid(corr) :
+	    headers_correlator_safe(corr)))
+		resp->correlator = corr;
+	if (!m.found) {
+		response_error(resp, v, NVE_NOT_FOUND, NULL);
+		return;
+	}
+	route = router_def(m.route);
+	if (req->var[RV_METHOD] == NULL ||
+	    strcmp(req->var[RV_METHOD], route->method) != 0) {
+		resp->allow = route->method;
+		response_error(resp, v, NVE_METHOD_NOT_ALLOWED, NULL);
+		return;
+	}
+	if (v == API_V2 && corr != NULL && resp->correlator == NULL) {
+		response_error(resp, v, NVE_INVALID_ARGUMENT,
+		    "x-correlator must match ^[a-zA-Z0-9-_:;.\\/<>{}]{0,256}$");
+		return;
+	}
+	if (!headers_accepts_json(req->var[RV_ACCEPT])) {
+		response_error(resp, v, NVE_NOT_ACCEPTABLE, NULL);
+		return;
+	}
+	if (service_token(svc, req, route, v, now, &tr, resp, out) == -1)
+		goto out;
+	if (route->has_body && !headers_is_json(req->var[RV_CONTENT_TYPE])) {
+		response_error(resp, v, NVE_UNSUPPORTED_MEDIA_TYPE, NULL);
+		goto out;
+	}
+	if (m.route == ROUTE_VERIFY)
+		service_verify(req, &tr.claims, resp, v);
+	else
+		share_answer(&tr.claims, resp);
+out:
+	sodium_memzero(&tr, sizeof(tr));
+}

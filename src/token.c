@@ -1,0 +1,157 @@
+/*
+ * Compact JWS verification.  Only EdDSA over Ed25519 is accepted, so
+ * neither "none" nor an HMAC keyed with a public key can be slipped
+ * in; the key comes from the configured set, never from the token.
+ * The signature is checked before any claim is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "b64.h"
+#include "jparse.h"
+#include "token.h"
+
+static const char *const token_messages[TOKEN__MAX] = {
+	[TOKEN_OK] = "ok",
+	[TOKEN_MALFORMED] = "malformed token",
+	[TOKEN_TOO_LONG] = "token too long",
+	[TOKEN_BAD_ALG] = "alg not accepted",
+	[TOKEN_BAD_TYP] = "typ not accepted",
+	[TOKEN_CRIT] = "crit not supported",
+	[TOKEN_UNKNOWN_KEY] = "unknown key",
+	[TOKEN_BAD_SIGNATURE] = "bad signature",
+	[TOKEN_BAD_CLAIMS] = "claims rejected",
+};
+
+static const char *const accepted_algs[] = { "EdDSA", "Ed25519" };
+static const char *const accepted_typs[] = {
+	"at+jwt", "application/at+jwt", "JWT",
+};
+
+const char *
+token_strerror(enum token_err e)
+{
+	return (unsigned)e < TOKEN__MAX ? token_messages[e] : "?";
+}
+
+static int
+in_list(const char *s, const char *const *list, size_t n, int nocase)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((nocase ? strcasecmp(s, list[i]) :
+		    strcmp(s, list[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks the protected header and picks the key it names. */
+static enum token_err
+token_header(const struct jwks *set, const char *seg, size_t seglen,
+    const struct jwk **key)
+{
+	char			 buf[TOKEN_HEADER_MAX];
+	struct json_object	*h = NULL, *v;
+	const char		*kid = NULL;
+	size_t			 len, kidlen = 0;
+	enum token_err		 rc;
+
+	if (b64url_decoded_max(seglen) > sizeof(buf))
+		return TOKEN_MALFORMED;
+	if (b64url_decode((unsigned char *)buf, sizeof(buf), &len, seg,
+	    seglen) != 0 || jparse_object(buf, len, &h) != JPARSE_OK)
+		return TOKEN_MALFORMED;
+	if (!json_object_object_get_ex(h, "alg", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    !in_list(json_object_get_string(v), accepted_algs,
+	    sizeof(accepted_algs) / sizeof(accepted_algs[0]), 0)) {
+		rc = TOKEN_BAD_ALG;
+		goto out;
+	}
+	if (json_object_object_get_ex(h, "typ", &v) &&
+	    (!json_object_is_type(v, json_type_string) ||
+	    !in_list(json_object_get_string(v), accepted_typs,
+	    sizeof(accepted_typs) / sizeof(accepted_typs[0]), 1))) {
+		rc = TOKEN_BAD_TYP;
+		goto out;
+	}
+	/* No extension is understood, so any crit must be refused. */
+	if (json_object_object_get_ex(h, "crit", NULL)) {
+		rc = TOKEN_CRIT;
+		goto out;
+	}
+	if (json_object_object_get_ex(h, "kid", &v)) {
+		if (!json_object_is_type(v, json_type_string)) {
+			rc = TOKEN_MALFORMED;
+			goto out;
+		}
+		kid = json_object_get_string(v);
+		kidlen = (size_t)json_object_get_string_len(v);
+	}
+	rc = (*key = jwks_find(set, kid, kidlen)) == NULL ?
+	    TOKEN_UNKNOWN_KEY : TOKEN_OK;
+out:
+	json_object_put(h);
+	return rc;
+}
+
+enum token_err
+token_verify(const struct config *cfg, const struct jwks *set,
+    const char *tok, size_t len, time_t now, struct token_result *res)
+{
+	const char		*dot1, *dot2;
+	const struct jwk	*key = NULL;
+	unsigned char		 sig[crypto_sign_BYTES];
+	unsigned char		*payload = NULL;
+	size_t			 siglen, plen;
+	enum token_err		 rc;
+
+	memset(res, 0, sizeof(*res));
+	if (len > TOKEN_MAX) {
+		rc = TOKEN_TOO_LONG;
+		goto out;
+	}
+	if ((dot1 = memchr(tok, '.', len)) == NULL ||
+	    (dot2 = memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - tok)))
+	    == NULL ||
+	    memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - tok)) != NULL ||
+	    dot1 == tok || dot2 == dot1 + 1 || dot2 + 1 == tok + len) {
+		rc = TOKEN_MALFORMED;
+		goto out;
+	}
+	if ((rc = token_header(set, tok, (size_t)(dot1 - tok), &key))
+	    != TOKEN_OK)
+		goto out;
+	if (b64url_decode(sig, sizeof(sig), &siglen, dot2 + 1,
+	    len - (size_t)(dot2 + 1 - tok)) != 0 || siglen != sizeof(sig)) {
+		rc = TOKEN_MALFORMED;
+		goto out;
+	}
+	/* The signing input is the ASCII of header.payload as received. */
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)tok,
+	    (size_t)(dot2 - tok), key->pk) != 0) {
+		rc = TOKEN_BAD_SIGNATURE;
+		goto out;
+	}
+	plen = b64url_decoded_max((size_t)(dot2 - dot1 - 1));
+	if ((payload = malloc(plen)) == NULL ||
+	    b64url_decode(payload, plen, &plen, dot1 + 1,
+	    (size_t)(dot2 - dot1 - 1)) != 0) {
+		rc = TOKEN_MALFORMED;
+		goto out;
+	}
+	res->claims_err = claims_check(cfg, (const char *)payload, plen, now,
+	    &res->claims);
+	rc = res->claims_err == CLAIMS_OK ? TOKEN_OK : TOKEN_BAD_CLAIMS;
+out:
+	if (payload != NULL) {
+		sodium_memzero(payload, plen);
+		free(payload);
+	}
+	res->err = rc;
+	return rc;
+}

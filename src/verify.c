@@ -1,0 +1,107 @@
+/*
+ * POST /verify: the body names exactly one of phoneNumber and
+ * hashedPhoneNumber, and the answer says whether it is the token's
+ * number.  Every way a body can be wrong has its own 400 message.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "handlers.h"
+#include "jparse.h"
+
+static const char *const body_messages[JPARSE__MAX] = {
+	[JPARSE_EMPTY] = "request body is empty",
+	[JPARSE_NUL] = "request body contains a NUL byte",
+	[JPARSE_SYNTAX] = "request body is not valid JSON",
+	[JPARSE_DEPTH] = "request body is nested too deeply",
+	[JPARSE_TRAILING] = "request body has bytes after the JSON object",
+	[JPARSE_NOT_OBJECT] = "request body is not a JSON object",
+	[JPARSE_DUPLICATE] = "request body has a duplicated member",
+	[JPARSE_NOMEM] = "request body could not be parsed",
+};
+
+static const struct {
+	const char	*name;
+	const char	*not_string;
+	const char	*bad_pattern;
+	size_t		 max;
+	bool		 (*valid)(const char *, size_t);
+} members[] = {
+	[VERIFY_PLAIN] = { "phoneNumber", "phoneNumber must be a string",
+	    "phoneNumber must match ^\\+[1-9][0-9]{4,14}$", PHONE_MAX,
+	    phone_valid },
+	[VERIFY_HASHED] = { "hashedPhoneNumber",
+	    "hashedPhoneNumber must be a string",
+	    "hashedPhoneNumber must match ^[a-fA-F0-9]{64}$", PHONE_HASH_HEX,
+	    phone_hash_valid },
+};
+
+const char *
+verify_parse(const char *body, size_t len, struct verify_body *out)
+{
+	struct json_object	*o = NULL, *v = NULL;
+	enum jparse_err		 jerr;
+	const char		*msg = NULL, *s;
+	size_t			 slen;
+	int			 found = 0, k, kind = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((jerr = jparse_object(body, len, &o)) != JPARSE_OK)
+		return body_messages[jerr];
+	json_object_object_foreach(o, key, val) {
+		for (k = 0; k < 2; k++)
+			if (strcmp(key, members[k].name) == 0)
+				break;
+		if (k == 2) {
+			msg = "request body has an unknown member: only "
+			    "phoneNumber or hashedPhoneNumber is allowed";
+			goto out;
+		}
+		kind = k;
+		v = val;
+		found++;
+	}
+	if (found == 0) {
+		msg = "request body must contain phoneNumber or "
+		    "hashedPhoneNumber";
+		goto out;
+	}
+	if (found > 1) {
+		msg = "request body must contain only one of phoneNumber "
+		    "and hashedPhoneNumber";
+		goto out;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		msg = members[kind].not_string;
+		goto out;
+	}
+	s = json_object_get_string(v);
+	slen = (size_t)json_object_get_string_len(v);
+	/* strlen catches a \u0000 inside the string. */
+	if (strlen(s) != slen || slen > members[kind].max ||
+	    !members[kind].valid(s, slen)) {
+		msg = members[kind].bad_pattern;
+		goto out;
+	}
+	out->kind = (enum verify_kind)kind;
+	memcpy(out->value, s, slen);
+	out->value[slen] = '\0';
+	out->len = slen;
+out:
+	json_object_put(o);
+	return msg;
+}
+
+void
+verify_answer(const struct claims *c, const struct verify_body *b,
+    struct response *r)
+{
+	bool	 match;
+
+	match = b->kind == VERIFY_HASHED ?
+	    phone_hash_equal(c->phone, b->value, b->len) :
+	    phone_equal(c->phone, b->value, b->len);
+	response_json(r, "{\"devicePhoneNumberVerified\":%s}",
+	    match ? "true" : "false");
+}
