@@ -38,12 +38,14 @@ is_space(char c)
 /*
  * Counts the members of the outermost object in the raw text: every
  * ':' outside a string at depth 1 starts one.  The text has already
- * parsed as JSON, so no further syntax checks are needed here.
+ * parsed, but json-c takes single-quoted strings even in strict mode,
+ * which JSON (RFC 8259) does not: a quote outside a string returns -1.
  */
-static size_t
+static long
 count_top_members(const char *s, size_t len)
 {
-	size_t	 i, n = 0;
+	size_t	 i;
+	long	 n = 0;
 	int	 depth = 0, in_str = 0;
 
 	for (i = 0; i < len; i++) {
@@ -60,6 +62,8 @@ count_top_members(const char *s, size_t len)
 		case '"':
 			in_str = 1;
 			break;
+		case '\'':
+			return -1;
 		case '{':
 		case '[':
 			depth++;
@@ -87,6 +91,7 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 	enum json_tokener_error	 jerr;
 	enum jparse_err		 rc;
 	size_t			 i, end;
+	long			 members;
 
 	*out = NULL;
 	for (i = 0; i < len && is_space(s[i]); i++)
@@ -119,8 +124,11 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 		rc = JPARSE_NOT_OBJECT;
 		goto out;
 	}
-	if (count_top_members(s, end) !=
-	    (size_t)json_object_object_length(obj)) {
+	if ((members = count_top_members(s, end)) == -1) {
+		rc = JPARSE_SYNTAX;
+		goto out;
+	}
+	if (members != json_object_object_length(obj)) {
 		rc = JPARSE_DUPLICATE;
 		goto out;
 	}

@@ -110,6 +110,20 @@ out:
 	sodium_memzero(&vb, sizeof(vb));
 }
 
+static void
+service_share(const struct request *req, const struct claims *c,
+    struct response *resp, enum api_version v)
+{
+	share_answer(c, resp);
+}
+
+/* The handler of each route of the table in router.c. */
+static void (*const route_handlers[ROUTE__MAX])(const struct request *,
+    const struct claims *, struct response *, enum api_version) = {
+	[ROUTE_VERIFY] = service_verify,
+	[ROUTE_SHARE] = service_share,
+};
+
 void
 service_handle(const struct service *svc, const struct request *req,
     time_t now, struct response *resp, struct service_outcome *out)
@@ -156,10 +170,7 @@ service_handle(const struct service *svc, const struct request *req,
 		response_error(resp, v, NVE_UNSUPPORTED_MEDIA_TYPE, NULL);
 		goto out;
 	}
-	if (m.route == ROUTE_VERIFY)
-		service_verify(req, &tr.claims, resp, v);
-	else
-		share_answer(&tr.claims, resp);
+	route_handlers[m.route](req, &tr.claims, resp, v);
 out:
 	sodium_memzero(&tr, sizeof(tr));
 }
