@@ -59,15 +59,19 @@ log_line(const char *level, const char *fmt, ...)
 	log_write(buf, (size_t)n);
 }
 
-/* Copies printable ASCII, replacing anything else with '?'. */
+/*
+ * Copies printable ASCII up to the end or a byte of stop, replacing
+ * anything else with '?'.
+ */
 static const char *
-clean(char out[LOG_FIELD_MAX + 1], const char *s)
+clean(char out[LOG_FIELD_MAX + 1], const char *s, const char *stop)
 {
 	size_t	 i;
 
 	if (s == NULL || *s == '\0')
 		return "-";
-	for (i = 0; s[i] != '\0' && i < LOG_FIELD_MAX; i++)
+	for (i = 0; s[i] != '\0' && i < LOG_FIELD_MAX &&
+	    strchr(stop, s[i]) == NULL; i++)
 		out[i] = (unsigned char)s[i] > 0x20 &&
 		    (unsigned char)s[i] < 0x7f ? s[i] : '?';
 	out[i] = '\0';
@@ -81,9 +85,12 @@ log_request_line(const struct log_request *r)
 	char	 corr[LOG_FIELD_MAX + 1];
 
 	log_line("request", "%s %s %d %s%s%s%s correlator=%s %lldus",
-	    clean(method, r->method), clean(path, r->path), r->status,
+	    clean(method, r->method, ""),
+	    /* The query is the client's to fill, with a number for all
+	     * we know: only the path is logged. */
+	    clean(path, r->path, "?#"), r->status,
 	    r->code != NULL ? r->code : "-",
 	    r->detail != NULL ? " (" : "", r->detail != NULL ? r->detail : "",
 	    r->detail != NULL ? ")" : "",
-	    clean(corr, r->correlator), r->usec);
+	    clean(corr, r->correlator, ""), r->usec);
 }
