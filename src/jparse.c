@@ -4,7 +4,9 @@
  * and, above all, duplicated member names, which json-c resolves by
  * silently keeping the last one.  A client could otherwise send
  * {"phoneNumber":"+1…","phoneNumber":"+2…"} and have two parsers
- * (a gateway's and ours) disagree about what was asked.
+ * (a gateway's and ours) disagree about what was asked.  It also
+ * refuses what json-c's strict mode still accepts: single quotes, NaN,
+ * raw control bytes, overlong or surrogate UTF-8.
  */
 #include <limits.h>
 #include <string.h>
@@ -36,13 +38,39 @@ is_space(char c)
 }
 
 /*
- * Counts the members of the outermost object in the raw text: every
- * ':' outside a string at depth 1 starts one.  The text has already
- * parsed, but json-c takes single-quoted strings even in strict mode,
- * which JSON (RFC 8259) does not: a quote outside a string returns -1.
+ * json-c's UTF-8 check only counts continuation bytes; what it lets
+ * through and RFC 3629 forbids is decided by the lead byte and the
+ * byte after it: overlong forms (C0, C1, E0 80-9F, F0 80-8F),
+ * surrogates (ED A0-BF) and code points past U+10FFFF (F4 90-, F5-).
+ */
+static int
+utf8_lead_ok(const char *p, size_t left)
+{
+	unsigned char	 c = (unsigned char)p[0], d;
+
+	if (c < 0x80)
+		return 1;
+	if (c == 0xc0 || c == 0xc1 || c >= 0xf5)
+		return 0;
+	if (left < 2)
+		return c < 0xc0;	/* a continuation byte */
+	d = (unsigned char)p[1];
+	return !((c == 0xe0 && d < 0xa0) || (c == 0xed && d > 0x9f) ||
+	    (c == 0xf0 && d < 0x90) || (c == 0xf4 && d > 0x8f));
+}
+
+/*
+ * One pass over the raw text of a value json-c has accepted: counts
+ * the members of the outermost object (every ':' outside a string at
+ * depth 1 starts one), and refuses what json-c's strict mode still
+ * lets through but RFC 8259 does not: single-quoted names, NaN and
+ * Infinity, a number ending in '.', raw control bytes in strings.
+ * Outside strings, JSON has only white space, punctuation, numbers
+ * and the letters of true, false, null and exponents.  Returns the
+ * member count, or -1.
  */
 static long
-count_top_members(const char *s, size_t len)
+scan_text(const char *s, size_t len)
 {
 	size_t	 i;
 	long	 n = 0;
@@ -52,18 +80,25 @@ count_top_members(const char *s, size_t len)
 		char c = s[i];
 
 		if (in_str) {
+			if ((unsigned char)c < 0x20 ||
+			    !utf8_lead_ok(s + i, len - i))
+				return -1;
 			if (c == '\\')
 				i++;
 			else if (c == '"')
 				in_str = 0;
 			continue;
 		}
+		if (strchr(" \t\r\n{}[]:,\"0123456789+-.eEtrufalsn", c) == NULL)
+			return -1;
 		switch (c) {
 		case '"':
 			in_str = 1;
 			break;
-		case '\'':
-			return -1;
+		case '.':
+			if (i + 1 == len || s[i + 1] < '0' || s[i + 1] > '9')
+				return -1;
+			break;
 		case '{':
 		case '[':
 			depth++;
@@ -108,24 +143,32 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, s, (int)len);
 	jerr = json_tokener_get_error(tok);
-	if (obj == NULL || jerr != json_tokener_success) {
+	end = json_tokener_get_parse_end(tok);
+	/* A number at the very end is complete only once json-c is told
+	 * that the input ends: a NUL byte says so. */
+	if (obj == NULL && jerr == json_tokener_continue) {
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		end = len;
+	}
+	if (jerr != json_tokener_success) {
 		rc = jerr == json_tokener_error_depth ? JPARSE_DEPTH :
 		    JPARSE_SYNTAX;
 		goto out;
 	}
-	end = json_tokener_get_parse_end(tok);
+	if ((members = scan_text(s, end)) < 0) {
+		rc = JPARSE_SYNTAX;
+		goto out;
+	}
 	for (i = end; i < len && is_space(s[i]); i++)
 		continue;
 	if (i != len) {
 		rc = JPARSE_TRAILING;
 		goto out;
 	}
-	if (!json_object_is_type(obj, json_type_object)) {
+	/* json-c returns a JSON null as NULL. */
+	if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
 		rc = JPARSE_NOT_OBJECT;
-		goto out;
-	}
-	if ((members = count_top_members(s, end)) == -1) {
-		rc = JPARSE_SYNTAX;
 		goto out;
 	}
 	if (members != json_object_object_length(obj)) {
