@@ -64,24 +64,38 @@ check_time(struct json_object *o, const char *name, bool required,
 	return CLAIMS_OK;
 }
 
+/*
+ * A JSON string equal to s, byte for byte over its whole length: a
+ * "\u0000" inside the claim must not end the comparison early.
+ */
+static bool
+string_is(struct json_object *v, const char *s)
+{
+	size_t	 len;
+
+	if (!json_object_is_type(v, json_type_string))
+		return false;
+	len = (size_t)json_object_get_string_len(v);
+	return len == strlen(s) &&
+	    memcmp(json_object_get_string(v), s, len) == 0;
+}
+
 static enum claims_err
 check_audience(struct json_object *o, const char *audience)
 {
-	struct json_object	*v, *e;
+	struct json_object	*v;
 	size_t			 i, n;
 
 	if (!json_object_object_get_ex(o, "aud", &v))
 		return CLAIMS_BAD_AUDIENCE;
 	if (json_object_is_type(v, json_type_string))
-		return strcmp(json_object_get_string(v), audience) == 0 ?
-		    CLAIMS_OK : CLAIMS_BAD_AUDIENCE;
+		return string_is(v, audience) ? CLAIMS_OK :
+		    CLAIMS_BAD_AUDIENCE;
 	if (!json_object_is_type(v, json_type_array))
 		return CLAIMS_MALFORMED;
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(v, i);
-		if (json_object_is_type(e, json_type_string) &&
-		    strcmp(json_object_get_string(e), audience) == 0)
+		if (string_is(json_object_array_get_idx(v, i), audience))
 			return CLAIMS_OK;
 	}
 	return CLAIMS_BAD_AUDIENCE;
@@ -133,8 +147,7 @@ read_amr(struct json_object *o, const struct config *cfg, bool *network)
 		if (!json_object_is_type(e, json_type_string))
 			return CLAIMS_MALFORMED;
 		for (j = 0; j < cfg->n_amr; j++)
-			if (strcmp(json_object_get_string(e),
-			    cfg->network_amr[j]) == 0)
+			if (string_is(e, cfg->network_amr[j]))
 				*network = true;
 	}
 	return CLAIMS_OK;
@@ -172,8 +185,7 @@ claims_check(const struct config *cfg, const char *payload, size_t len,
 	if (jparse_object(payload, len, &o) != JPARSE_OK)
 		return CLAIMS_MALFORMED;
 	if (!json_object_object_get_ex(o, "iss", &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), cfg->issuer) != 0) {
+	    !string_is(v, cfg->issuer)) {
 		rc = CLAIMS_BAD_ISSUER;
 		goto out;
 	}
