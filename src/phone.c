@@ -66,7 +66,10 @@ phone_equal(const char *token_phone, const char *s, size_t len)
 	memset(b, 0, sizeof(b));
 	memcpy(a, token_phone, tlen);
 	memcpy(b, s, len);
-	eq = sodium_memcmp(a, b, sizeof(a)) == 0;
+	/* Zero padding alone would make "+1…" equal "+1…\0": the
+	 * lengths must match too, and an empty number matches nothing. */
+	eq = (sodium_memcmp(a, b, sizeof(a)) == 0) & (tlen == len) &
+	    (tlen != 0);
 	sodium_memzero(a, sizeof(a));
 	sodium_memzero(b, sizeof(b));
 	return eq;
