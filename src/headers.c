@@ -30,7 +30,7 @@ is_jose_char(char c)
 enum bearer_err
 headers_bearer(const char *v, const char **tok, size_t *len)
 {
-	const char	*p, *e;
+	const char	*p, *e, *tail;
 
 	*tok = NULL;
 	*len = 0;
@@ -44,11 +44,15 @@ headers_bearer(const char *v, const char **tok, size_t *len)
 		continue;
 	if (e == p)
 		return BEARER_MALFORMED;
+	tail = e;
+	while (is_ows(*tail))
+		tail++;
+	if (*tail != '\0')
+		return BEARER_MALFORMED;
+	/* Set only on success: a caller never sees half a token. */
 	*tok = p;
 	*len = (size_t)(e - p);
-	for (; is_ows(*e); e++)
-		continue;
-	return *e == '\0' ? BEARER_OK : BEARER_MALFORMED;
+	return BEARER_OK;
 }
 
 /* Compares the media type at p (up to ';', ',' or white space). */
