@@ -27,21 +27,26 @@ router_def(enum route r)
 
 /*
  * Finds "/number-verification/vN" followed by '/' or the end, where it
- * stands in [s, s+len).  Returns its offset or -1, and N in *v (-1 for
- * a version this service does not serve).
+ * stands in [s, s+len), N being one or more digits.  Returns its offset
+ * or -1, and N in *v, or -1 for a version this service does not serve
+ * (v3, v10, v01): such a path names a version, so it must not fall back
+ * to the configured one.  *vlen gets the length of the whole prefix.
  */
 static long
-find_version(const char *s, size_t len, int *v)
+find_version(const char *s, size_t len, int *v, size_t *vlen)
 {
-	size_t	 plen = strlen(API_PREFIX), i;
+	size_t	 plen = strlen(API_PREFIX), i, d;
 
-	for (i = 0; i + plen + 1 <= len; i++) {
+	for (i = 0; i + plen < len; i++) {
 		if (memcmp(s + i, API_PREFIX, plen) != 0)
 			continue;
-		if (i + plen + 1 < len && s[i + plen + 1] != '/')
+		for (d = i + plen; d < len && s[d] >= '0' && s[d] <= '9'; d++)
 			continue;
-		*v = s[i + plen] >= '0' && s[i + plen] < '0' + API__MAX ?
+		if (d == i + plen || (d < len && s[d] != '/'))
+			continue;
+		*v = d == i + plen + 1 && s[i + plen] < '0' + API__MAX ?
 		    s[i + plen] - '0' : -1;
+		*vlen = d - i;
 		return (long)i;
 	}
 	return -1;
@@ -68,7 +73,7 @@ router_match(const char *script_name, const char *path_info,
 {
 	char		 full[PATH_MAX_LEN];
 	const char	*op;
-	size_t		 oplen, len;
+	size_t		 oplen, len, vlen;
 	long		 at;
 	int		 n, v = -1;
 
@@ -84,9 +89,9 @@ router_match(const char *script_name, const char *path_info,
 		/* PATH_INFO is the operation, maybe after a version. */
 		op = path_info;
 		oplen = strlen(path_info);
-		if ((at = find_version(op, oplen, &v)) == 0) {
-			op += strlen(API_PREFIX) + 1;
-			oplen -= strlen(API_PREFIX) + 1;
+		if ((at = find_version(op, oplen, &v, &vlen)) == 0) {
+			op += vlen;
+			oplen -= vlen;
 		}
 	} else {
 		/* No PATH_INFO: the last segment of the request's path. */
@@ -102,14 +107,13 @@ router_match(const char *script_name, const char *path_info,
 			return;
 		oplen = strlen(op);
 		/* Only a version right before the operation counts. */
-		at = find_version(full, (size_t)(op - full), &v);
-		if (at >= 0 && (size_t)at + strlen(API_PREFIX) + 1 !=
-		    (size_t)(op - full))
+		at = find_version(full, (size_t)(op - full), &v, &vlen);
+		if (at >= 0 && (size_t)at + vlen != (size_t)(op - full))
 			at = -1, v = -1;
 	}
 	len = strlen(full);
 	if (at < 0 && path_info != NULL && *path_info != '\0')
-		at = find_version(full, len, &v);
+		at = find_version(full, len, &v, &vlen);
 	if (at >= 0) {
 		if (v < 0)
 			return;		/* a version not served: 404 */
