@@ -1,0 +1,305 @@
+/*
+ * nv.conf (config.c): every key, the defaults, and every way a file
+ * can be wrong, with the error naming file and line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "unit.h"
+
+static char		*dir;
+static struct config	 c;
+static char		 err[CONFIG_ERR_MAX];
+
+static void
+setup(void)
+{
+	dir = unit_tmpdir();
+	memset(&c, 0, sizeof(c));
+	err[0] = '\0';
+}
+
+static void
+teardown(void)
+{
+	config_free(&c);
+	unit_rmtree(dir);
+	free(dir);
+}
+
+/* Loads text as nv.conf; returns config_load's result, path in *pathp. */
+static int
+load(const char *text, char **pathp)
+{
+	char	*path = unit_write(dir, "nv.conf", text);
+	int	 rc = config_load(&c, path, err, sizeof(err));
+
+	if (pathp != NULL)
+		*pathp = path;
+	else
+		free(path);
+	return rc;
+}
+
+/* Expects failure with "<path>:<line>: <why>" or "<path>: <why>". */
+static void
+load_fails(const char *text, int line, const char *why)
+{
+	char	*path, want[CONFIG_ERR_MAX];
+
+	ck_assert_int_eq(load(text, &path), -1);
+	if (line > 0)
+		snprintf(want, sizeof(want), "%s:%d: %s", path, line, why);
+	else
+		snprintf(want, sizeof(want), "%s: %s", path, why);
+	ck_assert_str_eq(err, want);
+	/* A failed load leaves nothing allocated behind. */
+	ck_assert_ptr_null(c.issuer);
+	ck_assert_ptr_null(c.jwks_file);
+	ck_assert_uint_eq(c.n_amr, 0);
+	free(path);
+}
+
+#define REQUIRED \
+	"jwks_file = /etc/nv/keys.jwks\n" \
+	"issuer = https://auth.example.net\n" \
+	"audience = number-verification\n"
+
+START_TEST(defaults)
+{
+	ck_assert_int_eq(load(REQUIRED, NULL), 0);
+	ck_assert_str_eq(c.jwks_file, "/etc/nv/keys.jwks");
+	ck_assert_str_eq(c.issuer, "https://auth.example.net");
+	ck_assert_str_eq(c.audience, "number-verification");
+	ck_assert_int_eq(c.leeway, 30);
+	ck_assert_str_eq(c.phone_claim, "phone_number");
+	ck_assert_uint_eq(c.n_amr, 2);
+	ck_assert_str_eq(c.network_amr[0], "nba");
+	ck_assert_str_eq(c.network_amr[1], "mnba");
+	ck_assert_int_eq(c.api_version, API_V0);
+}
+END_TEST
+
+START_TEST(every_key)
+{
+	ck_assert_int_eq(load(
+	    "# the service\n"
+	    "\n"
+	    "   # indented comment\n"
+	    "jwks_file=/k.jwks\n"
+	    "issuer   =   https://iss.example/a b  \n"
+	    "\taudience\t=\taud-1\r\n"
+	    "leeway = 0\n"
+	    "phone_claim = msisdn\n"
+	    "network_amr =  nba\tsms  otp \n"
+	    "api_version = v2\n", NULL), 0);
+	ck_assert_str_eq(c.jwks_file, "/k.jwks");
+	ck_assert_str_eq(c.issuer, "https://iss.example/a b");
+	ck_assert_str_eq(c.audience, "aud-1");
+	ck_assert_int_eq(c.leeway, 0);
+	ck_assert_str_eq(c.phone_claim, "msisdn");
+	ck_assert_uint_eq(c.n_amr, 3);
+	ck_assert_str_eq(c.network_amr[0], "nba");
+	ck_assert_str_eq(c.network_amr[1], "sms");
+	ck_assert_str_eq(c.network_amr[2], "otp");
+	ck_assert_int_eq(c.api_version, API_V2);
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED "leeway = 3600\napi_version = v1\n",
+	    NULL), 0);
+	ck_assert_int_eq(c.leeway, 3600);
+	ck_assert_int_eq(c.api_version, API_V1);
+	config_free(&c);
+	/* A value may hold '=' and '#' after the first '='. */
+	ck_assert_int_eq(load("jwks_file = /k\nissuer = https://i/?a=b#c\n"
+	    "audience = x\n", NULL), 0);
+	ck_assert_str_eq(c.issuer, "https://i/?a=b#c");
+}
+END_TEST
+
+START_TEST(empty_network_amr)
+{
+	ck_assert_int_eq(load(REQUIRED "network_amr =\n", NULL), 0);
+	ck_assert_uint_eq(c.n_amr, 0);
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED "network_amr =   \t \n", NULL), 0);
+	ck_assert_uint_eq(c.n_amr, 0);
+}
+END_TEST
+
+START_TEST(too_many_amr)
+{
+	load_fails(REQUIRED "network_amr = a b c d e f g h i\n", 4,
+	    "network_amr takes at most 8 values");
+}
+END_TEST
+
+START_TEST(unknown_key)
+{
+	load_fails(REQUIRED "leway = 10\n", 4, "unknown key `leway`");
+	load_fails("# c\nJWKS_FILE = /k\n", 2, "unknown key `JWKS_FILE`");
+}
+END_TEST
+
+START_TEST(repeated_key)
+{
+	load_fails(REQUIRED "issuer = https://other\n", 4,
+	    "key `issuer` given twice");
+	load_fails(REQUIRED "leeway = 1\n\nleeway = 1\n", 6,
+	    "key `leeway` given twice");
+}
+END_TEST
+
+START_TEST(missing_required)
+{
+	load_fails("issuer = i\naudience = a\n", 0,
+	    "required key `jwks_file` is missing");
+	load_fails("jwks_file = /k\naudience = a\n", 0,
+	    "required key `issuer` is missing");
+	load_fails("jwks_file = /k\nissuer = i\n", 0,
+	    "required key `audience` is missing");
+	load_fails("", 0, "required key `jwks_file` is missing");
+}
+END_TEST
+
+START_TEST(empty_values)
+{
+	load_fails("jwks_file =\n", 1, "value must not be empty");
+	load_fails("jwks_file = /k\nissuer = \n", 2, "value must not be empty");
+	load_fails("jwks_file = /k\naudience=\n", 2, "value must not be empty");
+	load_fails(REQUIRED "phone_claim =\n", 4, "value must not be empty");
+}
+END_TEST
+
+START_TEST(bad_leeway)
+{
+	static const char *const bad[] = {
+		"-1", "abc", "3601", "", "1.5", "10s", "0x10", "99999999999999999999",
+	};
+	char	 text[256];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), REQUIRED "leeway = %s\n", bad[i]);
+		load_fails(text, 4,
+		    "leeway must be a whole number of seconds from 0 to 3600");
+	}
+}
+END_TEST
+
+START_TEST(bad_api_version)
+{
+	static const char *const bad[] = { "v3", "V0", "0", "", "v0.4", "v10" };
+	char	 text[256];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), REQUIRED "api_version = %s\n",
+		    bad[i]);
+		load_fails(text, 4, "api_version must be v0, v1 or v2");
+	}
+}
+END_TEST
+
+START_TEST(bad_lines)
+{
+	load_fails(REQUIRED "just words\n", 4, "expected `key = value`");
+	load_fails("\n\n= x\n", 3, "unknown key ``");
+}
+END_TEST
+
+START_TEST(long_line)
+{
+	char	*text;
+	size_t	 n = 5000;
+
+	text = malloc(n + 32);
+	ck_assert_ptr_nonnull(text);
+	strcpy(text, "issuer = ");
+	memset(text + 9, 'a', n);
+	strcpy(text + 9 + n, "\n");
+	load_fails(text, 1, "line longer than 4094 bytes");
+	free(text);
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+	char	 path[1024], want[1200];
+
+	snprintf(path, sizeof(path), "%s/none.conf", dir);
+	ck_assert_int_eq(config_load(&c, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: No such file or directory", path);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+START_TEST(relative_jwks_file)
+{
+	char	*path, want[1200];
+
+	ck_assert_int_eq(load("jwks_file = keys.jwks\nissuer = i\n"
+	    "audience = a\n", &path), 0);
+	snprintf(want, sizeof(want), "%s/keys.jwks", dir);
+	ck_assert_str_eq(c.jwks_file, want);
+	config_free(&c);
+	free(path);
+	ck_assert_int_eq(load("jwks_file = sub/../k.jwks\nissuer = i\n"
+	    "audience = a\n", NULL), 0);
+	snprintf(want, sizeof(want), "%s/sub/../k.jwks", dir);
+	ck_assert_str_eq(c.jwks_file, want);
+	config_free(&c);
+	/* An absolute name is kept as it is. */
+	ck_assert_int_eq(load("jwks_file = /abs/k.jwks\nissuer = i\n"
+	    "audience = a\n", NULL), 0);
+	ck_assert_str_eq(c.jwks_file, "/abs/k.jwks");
+	config_free(&c);
+	/* A configuration named relative to the working folder: its
+	 * keys are relative to the same folder. */
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(config_load(&c, "nv.conf", err, sizeof(err)), 0);
+	ck_assert_str_eq(c.jwks_file, "/abs/k.jwks");
+	config_free(&c);
+	path = unit_write(dir, "rel.conf", "jwks_file = k.jwks\nissuer = i\n"
+	    "audience = a\n");
+	ck_assert_int_eq(config_load(&c, "./rel.conf", err, sizeof(err)), 0);
+	ck_assert_str_eq(c.jwks_file, "./k.jwks");
+	config_free(&c);
+	ck_assert_int_eq(config_load(&c, "rel.conf", err, sizeof(err)), 0);
+	ck_assert_str_eq(c.jwks_file, "k.jwks");
+	free(path);
+}
+END_TEST
+
+static Suite *
+config_suite(void)
+{
+	Suite	*s = suite_create("config");
+	TCase	*tc = tcase_create("nv.conf");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, every_key);
+	tcase_add_test(tc, empty_network_amr);
+	tcase_add_test(tc, too_many_amr);
+	tcase_add_test(tc, unknown_key);
+	tcase_add_test(tc, repeated_key);
+	tcase_add_test(tc, missing_required);
+	tcase_add_test(tc, empty_values);
+	tcase_add_test(tc, bad_leeway);
+	tcase_add_test(tc, bad_api_version);
+	tcase_add_test(tc, bad_lines);
+	tcase_add_test(tc, long_line);
+	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, relative_jwks_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return unit_run(config_suite());
+}
