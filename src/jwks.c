@@ -112,7 +112,8 @@ jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
 	}
 	if (json_object_object_get_ex(o, "kid", &v)) {
 		if ((kid = member_string(o, "kid")) == NULL ||
-		    strlen(kid) == 0 || strlen(kid) > JWKS_KID_MAX) {
+		    strlen(kid) == 0 || strlen(kid) > JWKS_KID_MAX ||
+		    strlen(kid) != (size_t)json_object_get_string_len(v)) {
 			snprintf(err, errlen, "key %zu: \"kid\" must be a "
 			    "string of 1 to %d bytes", idx, JWKS_KID_MAX);
 			return -1;
