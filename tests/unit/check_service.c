@@ -1,0 +1,369 @@
+/*
+ * The request pipeline (service.c) without any I/O: the order of the
+ * checks (404, 405, v2 correlator 400, 406, 401, 403, 415, 400), the
+ * headers each answer sets, and the per-version error vocabulary.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service.h"
+#include "unit.h"
+
+static unsigned char	 pk[32], sk[64];
+static struct config	 cfg;
+static struct jwks	 keys;
+static struct service	 svc;
+static struct request	 req;
+static struct response	 resp;
+static struct service_outcome out;
+static char		*good;		/* both scopes, nba, a phone */
+
+struct body { const char *p; size_t len, off; };
+static struct body	 body;
+
+static ssize_t
+body_read(void *ctx, char *buf, size_t len)
+{
+	struct body	*b = ctx;
+	size_t		 n = b->len - b->off;
+
+	if (n > len)
+		n = len;
+	memcpy(buf, b->p + b->off, n);
+	b->off += n;
+	return (ssize_t)n;
+}
+
+static char *
+token(const char *claims_extra)
+{
+	char	 p[1024];
+
+	snprintf(p, sizeof(p), "{\"iss\":\"%s\",\"aud\":\"%s\",\"exp\":%ld%s}",
+	    UNIT_ISSUER, UNIT_AUDIENCE, UNIT_NOW + 300, claims_extra);
+	return unit_sign(sk, "{\"alg\":\"EdDSA\",\"kid\":\"k1\"}", p);
+}
+
+static void
+setup(void)
+{
+	unit_keypair(7, pk, sk);
+	unit_config(&cfg);
+	memset(&keys, 0, sizeof(keys));
+	unit_jwks_add(&keys, pk, "k1");
+	svc.cfg = &cfg;
+	svc.keys = &keys;
+	good = token(",\"scope\":\"number-verification:verify "
+	    "number-verification:device-phone-number:read\","
+	    "\"amr\":[\"nba\"],\"phone_number\":\"+34600000000\"");
+}
+
+static void
+teardown(void)
+{
+	config_free(&cfg);
+	jwks_free(&keys);
+	free(good);
+}
+
+static char	 authz[9000];
+static char	 clen[32];
+
+/* A request: method, PATH_INFO under SCRIPT_NAME "", the token (or
+ * NULL for no Authorization header), and the body (or NULL). */
+static void
+request(const char *method, const char *path, const char *tok,
+    const char *b)
+{
+	memset(&req, 0, sizeof(req));
+	req.var[RV_METHOD] = method;
+	req.var[RV_SCRIPT_NAME] = "";
+	req.var[RV_PATH_INFO] = path;
+	if (tok != NULL) {
+		snprintf(authz, sizeof(authz), "Bearer %s", tok);
+		req.var[RV_AUTHORIZATION] = authz;
+	}
+	if (b != NULL) {
+		body.p = b;
+		body.len = strlen(b);
+		body.off = 0;
+		snprintf(clen, sizeof(clen), "%zu", body.len);
+		req.var[RV_CONTENT_LENGTH] = clen;
+		req.var[RV_CONTENT_TYPE] = "application/json";
+	}
+	req.read = body_read;
+	req.read_ctx = &body;
+}
+
+static void
+handle(void)
+{
+	service_handle(&svc, &req, UNIT_NOW, &resp, &out);
+}
+
+static void
+expect(int status, const char *code, const char *message)
+{
+	char	 want[RESPONSE_BODY_MAX];
+
+	handle();
+	ck_assert_int_eq(resp.status, status);
+	if (code == NULL) {
+		ck_assert_int_eq(resp.is_error, 0);
+		ck_assert_str_eq(resp.body, message);
+		return;
+	}
+	snprintf(want, sizeof(want),
+	    "{\"status\":%d,\"code\":\"%s\",\"message\":\"%s\"}",
+	    status, code, message);
+	ck_assert_str_eq(resp.body, want);
+}
+
+#define V0 "/number-verification/v0"
+#define V1 "/number-verification/v1"
+#define V2 "/number-verification/v2"
+#define PLAIN "{\"phoneNumber\":\"+34600000000\"}"
+#define UNAUTH0 "Request not authenticated due to missing, invalid, or " \
+	"expired credentials"
+#define UNAUTH2 UNAUTH0 ". A new authentication is required."
+#define DENIED0 "Client does not have sufficient permissions to perform " \
+	"this action"
+
+START_TEST(not_found_first)
+{
+	request("GET", V2 "/nope", NULL, NULL);
+	req.var[RV_CORRELATOR] = "bad correlator";
+	req.var[RV_ACCEPT] = "text/html";
+	expect(404, "NOT_FOUND", "The specified resource is not found.");
+	ck_assert_ptr_null(resp.correlator);
+	request("POST", "/number-verification/v10/verify", good, PLAIN);
+	expect(404, "NOT_FOUND", "The specified resource is not found.");
+}
+END_TEST
+
+START_TEST(method_not_allowed)
+{
+	request("GET", V0 "/verify", NULL, NULL);
+	req.var[RV_ACCEPT] = "text/html";
+	expect(405, "METHOD_NOT_ALLOWED",
+	    "The requested method is not allowed/supported on the target");
+	ck_assert_str_eq(resp.allow, "POST");
+	request("POST", V1 "/device-phone-number", good, PLAIN);
+	expect(405, "METHOD_NOT_ALLOWED", "The requested method is not "
+	    "allowed/supported on the target resource.");
+	ck_assert_str_eq(resp.allow, "GET");
+	request(NULL, V1 "/device-phone-number", good, NULL);
+	handle();
+	ck_assert_int_eq(resp.status, 405);
+}
+END_TEST
+
+START_TEST(correlator)
+{
+	/* v2: the pattern is enforced before Accept and the token. */
+	request("POST", V2 "/verify", NULL, NULL);
+	req.var[RV_ACCEPT] = "text/html";
+	req.var[RV_CORRELATOR] = "has space";
+	expect(400, "INVALID_ARGUMENT",
+	    "x-correlator must match ^[a-zA-Z0-9-_:;.\\\\/<>{}]{0,256}$");
+	ck_assert_ptr_null(resp.correlator);
+	request("GET", V2 "/device-phone-number", good, NULL);
+	req.var[RV_CORRELATOR] = "a-b:c;d.e/f<g>{h}";
+	expect(200, NULL, "{\"devicePhoneNumber\":\"+34600000000\"}");
+	ck_assert_str_eq(resp.correlator, "a-b:c;d.e/f<g>{h}");
+	/* v0: no pattern; echoed when printable, dropped otherwise. */
+	request("GET", V0 "/device-phone-number", good, NULL);
+	req.var[RV_CORRELATOR] = "has space";
+	expect(200, NULL, "{\"devicePhoneNumber\":\"+34600000000\"}");
+	ck_assert_str_eq(resp.correlator, "has space");
+	req.var[RV_CORRELATOR] = "x\r\nSet-Cookie: a=b";
+	expect(200, NULL, "{\"devicePhoneNumber\":\"+34600000000\"}");
+	ck_assert_ptr_null(resp.correlator);
+}
+END_TEST
+
+START_TEST(not_acceptable_before_token)
+{
+	request("POST", V0 "/verify", NULL, NULL);
+	req.var[RV_ACCEPT] = "text/html";
+	expect(406, "NOT_ACCEPTABLE", "The server can't produce a response "
+	    "matching the content requested by the client through Accept-* "
+	    "headers");
+}
+END_TEST
+
+START_TEST(unauthenticated)
+{
+	request("POST", V0 "/verify", NULL, PLAIN);
+	expect(401, "UNAUTHENTICATED", UNAUTH0);
+	ck_assert_str_eq(resp.www_authenticate, "Bearer");
+	request("POST", V2 "/verify", "not.a.token", PLAIN);
+	expect(401, "UNAUTHENTICATED", UNAUTH2);
+	ck_assert_str_eq(resp.www_authenticate,
+	    "Bearer error=\"invalid_token\"");
+	ck_assert_str_eq(out.detail, "malformed token");
+	/* A bad token and a bad body: the token answers. */
+	request("POST", V2 "/verify", "x.y.z", "not json");
+	req.var[RV_CONTENT_TYPE] = "text/plain";
+	expect(401, "UNAUTHENTICATED", UNAUTH2);
+	/* Malformed header, expired token. */
+	request("GET", V1 "/device-phone-number", NULL, NULL);
+	req.var[RV_AUTHORIZATION] = "Basic dXNlcjpwYXNz";
+	expect(401, "UNAUTHENTICATED", "Request not authenticated due to "
+	    "missing, invalid, or expired credentials.");
+	ck_assert_str_eq(resp.www_authenticate,
+	    "Bearer error=\"invalid_token\"");
+}
+END_TEST
+
+START_TEST(expired)
+{
+	char	*tok;
+
+	tok = token(",\"scope\":\"number-verification:verify\","
+	    "\"amr\":[\"nba\"],\"phone_number\":\"+34600000000\"");
+	request("POST", V0 "/verify", tok, PLAIN);
+	expect(200, NULL, "{\"devicePhoneNumberVerified\":true}");
+	/* The same token an hour later. */
+	request("POST", V0 "/verify", tok, PLAIN);
+	service_handle(&svc, &req, UNIT_NOW + 3600, &resp, &out);
+	ck_assert_int_eq(resp.status, 401);
+	ck_assert_str_eq(out.detail, "expired");
+	free(tok);
+}
+END_TEST
+
+START_TEST(forbidden)
+{
+	char	*tok;
+
+	/* Scope first... */
+	tok = token(",\"scope\":\"number-verification:device-phone-number:"
+	    "read\",\"amr\":[\"pwd\"]");
+	request("POST", V0 "/verify", tok, PLAIN);
+	expect(403, "PERMISSION_DENIED", DENIED0);
+	ck_assert_str_eq(resp.www_authenticate, "Bearer error="
+	    "\"insufficient_scope\", scope=\"number-verification:verify\"");
+	free(tok);
+	tok = token(",\"scope\":\"number-verification:verify\"");
+	request("GET", V2 "/device-phone-number", tok, NULL);
+	expect(403, "PERMISSION_DENIED", DENIED0 ".");
+	ck_assert_str_eq(resp.www_authenticate, "Bearer error="
+	    "\"insufficient_scope\", scope="
+	    "\"number-verification:device-phone-number:read\"");
+	free(tok);
+	/* ...then amr... */
+	tok = token(",\"scope\":\"number-verification:verify\","
+	    "\"amr\":[\"pwd\",\"otp\"]");
+	request("POST", V1 "/verify", tok, PLAIN);
+	expect(403, "NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_"
+	    "NETWORK", "Client must authenticate via the mobile network to "
+	    "use this service");
+	ck_assert_str_eq(resp.www_authenticate, "");
+	free(tok);
+	/* ...then the phone number, per version. */
+	tok = token(",\"scope\":\"number-verification:verify\","
+	    "\"amr\":[\"mnba\"],\"phone_number\":\"600000000\"");
+	request("POST", V0 "/verify", tok, PLAIN);
+	expect(403, "NUMBER_VERIFICATION.INVALID_TOKEN_CONTEXT",
+	    "Phone number cannot be deducted from access token context");
+	request("POST", V1 "/verify", tok, PLAIN);
+	expect(403, "INVALID_TOKEN_CONTEXT",
+	    "Phone number cannot be deducted from access token context");
+	request("POST", V2 "/verify", tok, PLAIN);
+	expect(403, "PERMISSION_DENIED", DENIED0 ".");
+	free(tok);
+}
+END_TEST
+
+START_TEST(unsupported_media_type)
+{
+	request("POST", V0 "/verify", good, PLAIN);
+	req.var[RV_CONTENT_TYPE] = "text/plain";
+	expect(415, "UNSUPPORTED_MEDIA_TYPE", "The server refuses to accept "
+	    "the request because the payload format is in an unsupported "
+	    "format.");
+	req.var[RV_CONTENT_TYPE] = NULL;
+	handle();
+	ck_assert_int_eq(resp.status, 415);
+	req.var[RV_CONTENT_TYPE] = "application/json; charset=utf-8";
+	expect(200, NULL, "{\"devicePhoneNumberVerified\":true}");
+}
+END_TEST
+
+START_TEST(bad_bodies)
+{
+	static char	 big[BODY_MAX + 2];
+
+	request("POST", V2 "/verify", good, NULL);
+	req.var[RV_CONTENT_TYPE] = "application/json";
+	expect(400, "INVALID_ARGUMENT", "request body is missing");
+	request("POST", V2 "/verify", good, "");
+	expect(400, "INVALID_ARGUMENT", "request body is missing");
+	request("POST", V2 "/verify", good, "{\"phoneNumber\":\"+34600000000\","
+	    "\"x\":1}");
+	expect(400, "INVALID_ARGUMENT", "request body has an unknown member: "
+	    "only phoneNumber or hashedPhoneNumber is allowed");
+	request("POST", V0 "/verify", good, "{\"phoneNumber\":\"0034\"}");
+	expect(400, "INVALID_ARGUMENT",
+	    "phoneNumber must match ^\\\\+[1-9][0-9]{4,14}$");
+	memset(big, ' ', sizeof(big) - 1);
+	big[0] = '{';
+	big[sizeof(big) - 2] = '}';
+	request("POST", V0 "/verify", good, big);
+	expect(400, "INVALID_ARGUMENT", "request body is larger than 4096 bytes");
+	ck_assert_uint_eq(body.off, 0);
+	request("POST", V0 "/verify", good, PLAIN);
+	req.var[RV_CONTENT_LENGTH] = "12x";
+	expect(400, "INVALID_ARGUMENT", "Content-Length is not a number");
+}
+END_TEST
+
+START_TEST(answers)
+{
+	request("POST", V0 "/verify", good, PLAIN);
+	expect(200, NULL, "{\"devicePhoneNumberVerified\":true}");
+	request("POST", V1 "/verify", good, "{\"phoneNumber\":\"+34600000001\"}");
+	expect(200, NULL, "{\"devicePhoneNumberVerified\":false}");
+	request("POST", V2 "/verify", good, "{\"hashedPhoneNumber\":\"32f67ab4"
+	    "e4312618b09cd23ed8ce41b13e095fe52b73b2e8da8ef49830e50dba\"}");
+	expect(200, NULL, "{\"devicePhoneNumberVerified\":true}");
+	request("GET", V2 "/device-phone-number", good, NULL);
+	expect(200, NULL, "{\"devicePhoneNumber\":\"+34600000000\"}");
+	/* Mounted at the API root, the configured version. */
+	cfg.api_version = API_V2;
+	request("GET", "/device-phone-number", good, NULL);
+	req.var[RV_SCRIPT_NAME] = "/nv";
+	req.var[RV_CORRELATOR] = "not ok";
+	expect(400, "INVALID_ARGUMENT",
+	    "x-correlator must match ^[a-zA-Z0-9-_:;.\\\\/<>{}]{0,256}$");
+}
+END_TEST
+
+static Suite *
+service_suite(void)
+{
+	Suite	*s = suite_create("service");
+	TCase	*tc = tcase_create("pipeline");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, not_found_first);
+	tcase_add_test(tc, method_not_allowed);
+	tcase_add_test(tc, correlator);
+	tcase_add_test(tc, not_acceptable_before_token);
+	tcase_add_test(tc, unauthenticated);
+	tcase_add_test(tc, expired);
+	tcase_add_test(tc, forbidden);
+	tcase_add_test(tc, unsupported_media_type);
+	tcase_add_test(tc, bad_bodies);
+	tcase_add_test(tc, answers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return unit_run(service_suite());
+}
