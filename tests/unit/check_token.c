@@ -189,6 +189,23 @@ START_TEST(header_not_json)
 }
 END_TEST
 
+/* A protected header larger than TOKEN_HEADER_MAX, otherwise valid. */
+START_TEST(header_too_large)
+{
+	char	 h[TOKEN_HEADER_MAX + 128];
+	int	 n;
+
+	n = snprintf(h, sizeof(h), "{\"alg\":\"EdDSA\",\"kid\":\"k1\",\"x\":\"");
+	memset(h + n, 'x', TOKEN_HEADER_MAX);
+	strcpy(h + n + TOKEN_HEADER_MAX, "\"}");
+	ck_assert_uint_gt(strlen(h), TOKEN_HEADER_MAX);
+	ck_assert_int_eq(verify_header(h), TOKEN_MALFORMED);
+	/* The same header well under the limit passes. */
+	strcpy(h + n + 100, "\"}");
+	ck_assert_int_eq(verify_header(h), TOKEN_OK);
+}
+END_TEST
+
 START_TEST(header_alg)
 {
 	ck_assert_int_eq(verify_header("{\"alg\":\"EdDSA\",\"kid\":\"k1\"}"),
@@ -533,6 +550,7 @@ token_suite(void)
 	tcase_add_test(tc, segments_empty);
 	tcase_add_test(tc, bad_base64url);
 	tcase_add_test(tc, header_not_json);
+	tcase_add_test(tc, header_too_large);
 	tcase_add_test(tc, header_alg);
 	tcase_add_test(tc, alg_none_unsigned);
 	tcase_add_test(tc, header_typ);
