@@ -106,7 +106,7 @@ static enum claims_err
 read_scopes(struct json_object *o, unsigned *scopes)
 {
 	struct json_object	*v;
-	const char		*p, *q;
+	const char		*p, *q, *end;
 	size_t			 len;
 	int			 s;
 
@@ -115,10 +115,12 @@ read_scopes(struct json_object *o, unsigned *scopes)
 		return CLAIMS_OK;
 	if (!json_object_is_type(v, json_type_string))
 		return CLAIMS_MALFORMED;
-	for (p = json_object_get_string(v); *p != '\0'; p = q) {
-		while (*p == ' ')
+	/* Over the whole JSON length: a "\u0000" is not an end. */
+	end = json_object_get_string(v) + json_object_get_string_len(v);
+	for (p = json_object_get_string(v); p < end; p = q) {
+		while (p < end && *p == ' ')
 			p++;
-		for (q = p; *q != '\0' && *q != ' '; q++)
+		for (q = p; q < end && *q != ' '; q++)
 			continue;
 		len = (size_t)(q - p);
 		for (s = 0; s < SCOPE__MAX; s++)
