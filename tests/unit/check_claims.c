@@ -199,6 +199,13 @@ START_TEST(scope)
 	    "number-verification number-verification:device-phone-number\""),
 	    CLAIMS_OK);
 	ck_assert_uint_eq(c.scopes, 0);
+	ck_assert_int_eq(CHECK("\"scope\":\"number-verification:verify\\u0000 "
+	    "x\\u0000number-verification:device-phone-number:read\""),
+	    CLAIMS_OK);
+	ck_assert_uint_eq(c.scopes, 0);
+	ck_assert_int_eq(CHECK("\"scope\":\"a\\u0000 "
+	    "number-verification:device-phone-number:read\""), CLAIMS_OK);
+	ck_assert_uint_eq(c.scopes, 1u << SCOPE_SHARE);
 	ck_assert_int_eq(CHECK("\"scope\":\"\""), CLAIMS_OK);
 	ck_assert_uint_eq(c.scopes, 0);
 	ck_assert_int_eq(CHECK("\"sub\":\"x\""), CLAIMS_OK);
