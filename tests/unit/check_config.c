@@ -176,7 +176,8 @@ END_TEST
 START_TEST(bad_leeway)
 {
 	static const char *const bad[] = {
-		"-1", "abc", "3601", "", "1.5", "10s", "0x10", "99999999999999999999",
+		"-1", "abc", "3601", "", "1.5", "10s", "0x10",
+		"99999999999999999999",
 	};
 	char	 text[256];
 	size_t	 i;

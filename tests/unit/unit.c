@@ -12,7 +12,8 @@
 #include "unit.h"
 
 void
-unit_keypair(unsigned char seedbyte, unsigned char pk[crypto_sign_PUBLICKEYBYTES],
+unit_keypair(unsigned char seedbyte,
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES],
     unsigned char sk[crypto_sign_SECRETKEYBYTES])
 {
 	unsigned char	 seed[crypto_sign_SEEDBYTES];
