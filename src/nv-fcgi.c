@@ -150,11 +150,20 @@ serve_cgi(const struct service *svc)
 	return rc;
 }
 
+/*
+ * SIGTERM and SIGINT are blocked from the moment a request is accepted
+ * until it is finished: the handler installs no SA_RESTART (so that a
+ * blocked accept() returns), and a signal landing in a read() or
+ * write() of the request would otherwise make libfcgi fail that
+ * stream, cutting the request in hand.  A signal that came meanwhile
+ * is delivered at the unblock, before the next accept.
+ */
 static int
 serve_fcgi(const struct service *svc, int sock)
 {
 	FCGX_Request	 fr;
 	struct request	 req;
+	sigset_t	 stop;
 	char		 out[RESPONSE_MAX];
 	size_t		 n;
 
@@ -162,7 +171,11 @@ serve_fcgi(const struct service *svc, int sock)
 		lerr("cannot initialise the FastCGI request");
 		return 1;
 	}
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
 	while (!shutdown_requested && FCGX_Accept_r(&fr) >= 0) {
+		sigprocmask(SIG_BLOCK, &stop, NULL);
 		request_from_env(&req, fr.envp);
 		req.read = read_fcgx;
 		req.read_ctx = fr.in;
@@ -172,6 +185,7 @@ serve_fcgi(const struct service *svc, int sock)
 			FCGX_PutStr(out, (int)n, fr.out);
 		sodium_memzero(out, sizeof(out));
 		FCGX_Finish_r(&fr);
+		sigprocmask(SIG_UNBLOCK, &stop, NULL);
 	}
 	FCGX_Free(&fr, 1);
 	return 0;
