@@ -148,7 +148,9 @@ cmd_keygen(int argc, char *argv[])
 			    "  writes PREFIX.key (private JWK, mode 0600) and "
 			    "PREFIX.jwks (public key set)\n");
 			return RC_OK;
-		default: return RC_USAGE;
+		default:
+			fail("see nv-token keygen --help");
+			return RC_USAGE;
 		}
 	}
 	if (prefix == NULL || optind != argc) {
@@ -352,6 +354,7 @@ cmd_mint(int argc, char *argv[])
 			    "string\n");
 			return RC_OK;
 		default:
+			fail("see nv-token mint --help");
 			return RC_USAGE;
 		}
 	}
@@ -485,7 +488,8 @@ usage(FILE *f)
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
+	static char	 progname[32];
+	size_t		 i;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -500,8 +504,13 @@ main(int argc, char *argv[])
 		return RC_FAIL;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			/* getopt names the program in its messages. */
+			snprintf(progname, sizeof(progname), "nv-token %s",
+			    commands[i].name);
+			argv[1] = progname;
 			return (int)commands[i].run(argc - 1, argv + 1);
+		}
 	fail("unknown command `%s`", argv[1]);
 	usage(stderr);
 	return RC_USAGE;
