@@ -213,7 +213,8 @@ reason() {
 # The CGI path variables of one operation under the current mount:
 #   api    the worker mounted at the API root (PATH_INFO is /verify)
 #   root   mounted at the server root (PATH_INFO is the whole path)
-#   proxy  Apache mod_proxy_fcgi: whole path in SCRIPT_NAME, no PATH_INFO
+#   proxy  Apache mod_proxy_fcgi: whole path in SCRIPT_NAME, no PATH_INFO,
+#          and a query in REQUEST_URI
 #   conf   no version in the path: api_version from nv.conf (v1)
 mount_vars() {
 	local ver=$1 op=$2 base
@@ -229,7 +230,9 @@ mount_vars() {
 		    "REQUEST_URI=$base/$op")
 		;;
 	proxy)
-		PV=("SCRIPT_NAME=$base/$op" "REQUEST_URI=$base/$op?trace=1")
+		# A number in the query must stay out of the log.
+		PV=("SCRIPT_NAME=$base/$op"
+		    "REQUEST_URI=$base/$op?trace=1&n=%2B${OTHER#+}")
 		;;
 	conf)
 		PV=("SCRIPT_NAME=/nv" "PATH_INFO=/$op" "REQUEST_URI=/nv/$op")
