@@ -9,6 +9,8 @@
 # nv_newlog  fills the array LOGLINES with the worker's log lines
 #   written for the request just sent.
 
+# `A && B || C` is used only where C is meant when A or B fails.
+# shellcheck disable=SC2015
 set -u
 export LC_ALL=C
 
@@ -164,14 +166,16 @@ nv_version() {
 
 	case $V in
 	v0)
-		dot= acc='Accept-*' tgt= cant="can't"
+		dot='' acc='Accept-*' tgt='' cant="can't"
 		ctx_code=NUMBER_VERIFICATION.INVALID_TOKEN_CONTEXT
 		;;
 	v1)
+		# shellcheck disable=SC2016 # backquotes as the YAML has them
 		acc='`Accept-*`'
 		umsg="$umsg."
 		;;
 	v2)
+		# shellcheck disable=SC2016 # backquotes as the YAML has them
 		acc='`Accept-*`'
 		umsg="$umsg. A new authentication is required."
 		;;
@@ -264,10 +268,10 @@ fail() {
 # application/json on POST, no body, and an x-correlator on every other
 # case (its echo is then expected; -c overrides what is expected).
 t() {
-	local want_status=$2 want_body=$3 want_www= want_allow= want_corr=auto
-	local method op auth accept=application/json ct= corr= ver=$V
+	local want_status=$2 want_body=$3 want_www='' want_allow='' want_corr=auto
+	local method op auth accept=application/json ct='' corr='' ver=$V
 	local has_auth=1 has_accept=1 has_ct=0 has_corr=0 bodysrc=/dev/null
-	local cl= has_cl=0 cl_forced=0 a resp hdr body line rc found
+	local cl='' has_cl=0 cl_forced=0 a resp hdr body line rc found
 	local -a vars exp lines errs
 
 	CASE=$1
@@ -389,34 +393,34 @@ token_cases() {
 	local m=$1 op=$2 wrongscope=$3 scope=$4 inv='Bearer error="invalid_token"'
 	shift 4
 
-	t "$op: no Authorization header" 401 "$E401" -w Bearer -- $m $op noauth "$@"
-	t "$op: expired token" 401 "$E401" -w "$inv" -- $m $op tok=expired "$@"
-	t "$op: token not yet valid (nbf)" 401 "$E401" -w "$inv" -- $m $op tok=future "$@"
-	t "$op: token without exp" 401 "$E401" -w "$inv" -- $m $op tok=noexp "$@"
-	t "$op: bad signature (other key, same kid)" 401 "$E401" -w "$inv" -- $m $op tok=evil "$@"
-	t "$op: payload swapped under a signature" 401 "$E401" -w "$inv" -- $m $op tok=tampered "$@"
-	t "$op: garbage token" 401 "$E401" -w "$inv" -- $m $op auth="Bearer not-a-token" "$@"
-	t "$op: garbage three-part token" 401 "$E401" -w "$inv" -- $m $op auth="Bearer abc.def.ghi" "$@"
-	t "$op: Basic scheme" 401 "$E401" -w "$inv" -- $m $op auth="Basic dXNlcjpwYXNz" "$@"
-	t "$op: Bearer without token" 401 "$E401" -w "$inv" -- $m $op auth="Bearer" "$@"
-	t "$op: wrong iss" 401 "$E401" -w "$inv" -- $m $op tok=wrongiss "$@"
-	t "$op: wrong aud" 401 "$E401" -w "$inv" -- $m $op tok=wrongaud "$@"
-	t "$op: unknown kid" 401 "$E401" -w "$inv" -- $m $op tok=unknownkid "$@"
-	t "$op: no kid with a two-key set" 401 "$E401" -w "$inv" -- $m $op tok=nokid "$@"
-	t "$op: alg none (signed)" 401 "$E401" -w "$inv" -- $m $op tok=algnone "$@"
-	t "$op: alg none, empty signature" 401 "$E401" -w "$inv" -- $m $op tok=unsigned "$@"
-	t "$op: alg HS256" 401 "$E401" -w "$inv" -- $m $op tok=hs256 "$@"
-	t "$op: crit header" 401 "$E401" -w "$inv" -- $m $op tok=crit "$@"
-	t "$op: typ not accepted" 401 "$E401" -w "$inv" -- $m $op tok=badtyp "$@"
-	t "$op: scope missing" 403 "$E403" -w "Bearer error=\"insufficient_scope\", scope=\"$scope\"" -- $m $op tok=$wrongscope "$@"
-	t "$op: no scope claim" 403 "$E403" -w "Bearer error=\"insufficient_scope\", scope=\"$scope\"" -- $m $op tok=noscope "$@"
-	t "$op: amr without network authentication" 403 "$EAMR" -- $m $op tok=amrpwd "$@"
-	t "$op: no amr" 403 "$EAMR" -- $m $op tok=noamr "$@"
-	t "$op: no phone claim" 403 "$ECTX" -- $m $op tok=nophone "$@"
-	t "$op: phone claim not E.164" 403 "$ECTX" -- $m $op tok=badphone "$@"
-	t "$op: order: scope before amr" 403 "$E403" -w "Bearer error=\"insufficient_scope\", scope=\"$scope\"" -- $m $op tok=${wrongscope}pwd "$@"
-	t "$op: order: amr before phone" 403 "$EAMR" -- $m $op tok=pwdnophone "$@"
-	t "$op: order: 401 before 403" 401 "$E401" -w "$inv" -- $m $op tok=expirednoscope "$@"
+	t "$op: no Authorization header" 401 "$E401" -w Bearer -- "$m" "$op" noauth "$@"
+	t "$op: expired token" 401 "$E401" -w "$inv" -- "$m" "$op" tok=expired "$@"
+	t "$op: token not yet valid (nbf)" 401 "$E401" -w "$inv" -- "$m" "$op" tok=future "$@"
+	t "$op: token without exp" 401 "$E401" -w "$inv" -- "$m" "$op" tok=noexp "$@"
+	t "$op: bad signature (other key, same kid)" 401 "$E401" -w "$inv" -- "$m" "$op" tok=evil "$@"
+	t "$op: payload swapped under a signature" 401 "$E401" -w "$inv" -- "$m" "$op" tok=tampered "$@"
+	t "$op: garbage token" 401 "$E401" -w "$inv" -- "$m" "$op" auth="Bearer not-a-token" "$@"
+	t "$op: garbage three-part token" 401 "$E401" -w "$inv" -- "$m" "$op" auth="Bearer abc.def.ghi" "$@"
+	t "$op: Basic scheme" 401 "$E401" -w "$inv" -- "$m" "$op" auth="Basic dXNlcjpwYXNz" "$@"
+	t "$op: Bearer without token" 401 "$E401" -w "$inv" -- "$m" "$op" auth="Bearer" "$@"
+	t "$op: wrong iss" 401 "$E401" -w "$inv" -- "$m" "$op" tok=wrongiss "$@"
+	t "$op: wrong aud" 401 "$E401" -w "$inv" -- "$m" "$op" tok=wrongaud "$@"
+	t "$op: unknown kid" 401 "$E401" -w "$inv" -- "$m" "$op" tok=unknownkid "$@"
+	t "$op: no kid with a two-key set" 401 "$E401" -w "$inv" -- "$m" "$op" tok=nokid "$@"
+	t "$op: alg none (signed)" 401 "$E401" -w "$inv" -- "$m" "$op" tok=algnone "$@"
+	t "$op: alg none, empty signature" 401 "$E401" -w "$inv" -- "$m" "$op" tok=unsigned "$@"
+	t "$op: alg HS256" 401 "$E401" -w "$inv" -- "$m" "$op" tok=hs256 "$@"
+	t "$op: crit header" 401 "$E401" -w "$inv" -- "$m" "$op" tok=crit "$@"
+	t "$op: typ not accepted" 401 "$E401" -w "$inv" -- "$m" "$op" tok=badtyp "$@"
+	t "$op: scope missing" 403 "$E403" -w "Bearer error=\"insufficient_scope\", scope=\"$scope\"" -- "$m" "$op" "tok=$wrongscope" "$@"
+	t "$op: no scope claim" 403 "$E403" -w "Bearer error=\"insufficient_scope\", scope=\"$scope\"" -- "$m" "$op" tok=noscope "$@"
+	t "$op: amr without network authentication" 403 "$EAMR" -- "$m" "$op" tok=amrpwd "$@"
+	t "$op: no amr" 403 "$EAMR" -- "$m" "$op" tok=noamr "$@"
+	t "$op: no phone claim" 403 "$ECTX" -- "$m" "$op" tok=nophone "$@"
+	t "$op: phone claim not E.164" 403 "$ECTX" -- "$m" "$op" tok=badphone "$@"
+	t "$op: order: scope before amr" 403 "$E403" -w "Bearer error=\"insufficient_scope\", scope=\"$scope\"" -- "$m" "$op" "tok=${wrongscope}pwd" "$@"
+	t "$op: order: amr before phone" 403 "$EAMR" -- "$m" "$op" tok=pwdnophone "$@"
+	t "$op: order: 401 before 403" 401 "$E401" -w "$inv" -- "$m" "$op" tok=expirednoscope "$@"
 }
 
 # Every scenario, under the API version $V and the mount $MOUNT.
