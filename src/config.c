@@ -22,6 +22,8 @@ enum config_key {
 	KEY_PHONE_CLAIM,
 	KEY_NETWORK_AMR,
 	KEY_API_VERSION,
+	KEY_DECRYPTION_KEYS_FILE,
+	KEY_REQUIRE_ENCRYPTED,
 	KEY__MAX
 };
 
@@ -38,6 +40,10 @@ static int	set_leeway(struct config *, const char *, char *, size_t);
 static int	set_phone_claim(struct config *, const char *, char *, size_t);
 static int	set_network_amr(struct config *, const char *, char *, size_t);
 static int	set_api_version(struct config *, const char *, char *, size_t);
+static int	set_decryption_keys_file(struct config *, const char *, char *,
+		    size_t);
+static int	set_require_encrypted(struct config *, const char *, char *,
+		    size_t);
 
 static const struct key_def keys[KEY__MAX] = {
 	[KEY_JWKS_FILE] =	{ "jwks_file", 1, set_jwks_file },
@@ -47,6 +53,10 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_PHONE_CLAIM] =	{ "phone_claim", 0, set_phone_claim },
 	[KEY_NETWORK_AMR] =	{ "network_amr", 0, set_network_amr },
 	[KEY_API_VERSION] =	{ "api_version", 0, set_api_version },
+	[KEY_DECRYPTION_KEYS_FILE] = { "decryption_keys_file", 0,
+	    set_decryption_keys_file },
+	[KEY_REQUIRE_ENCRYPTED] = { "require_encrypted", 0,
+	    set_require_encrypted },
 };
 
 static int
@@ -157,6 +167,28 @@ set_api_version(struct config *c, const char *v, char *err, size_t errlen)
 		}
 	snprintf(err, errlen, "api_version must be v0, v1 or v2");
 	return -1;
+}
+
+static int
+set_decryption_keys_file(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_string(&c->decryption_keys_file, v, 0, err, errlen);
+}
+
+static int
+set_require_encrypted(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	if (strcmp(v, "yes") == 0)
+		c->require_encrypted = true;
+	else if (strcmp(v, "no") == 0)
+		c->require_encrypted = false;
+	else {
+		snprintf(err, errlen, "require_encrypted must be yes or no");
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -281,7 +313,15 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 			    path, keys[i].name);
 			goto out;
 		}
-	if (config_resolve(&c->jwks_file, path, why, sizeof(why)) == -1) {
+	/* Refusing every token is no way to run: say so at start-up. */
+	if (c->require_encrypted && c->decryption_keys_file == NULL) {
+		snprintf(err, errlen, "%s: require_encrypted = yes needs "
+		    "decryption_keys_file", path);
+		goto out;
+	}
+	if (config_resolve(&c->jwks_file, path, why, sizeof(why)) == -1 ||
+	    config_resolve(&c->decryption_keys_file, path, why,
+	    sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
@@ -301,6 +341,7 @@ config_free(struct config *c)
 	free(c->issuer);
 	free(c->audience);
 	free(c->phone_claim);
+	free(c->decryption_keys_file);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));
 }

@@ -5,6 +5,7 @@
 #ifndef NV_CONFIG_H
 #define NV_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "errors.h"
@@ -22,6 +23,8 @@ struct config {
 	char			*network_amr[CONFIG_AMR_MAX];
 	size_t			 n_amr;
 	enum api_version	 api_version;
+	char			*decryption_keys_file;	/* NULL: none */
+	bool			 require_encrypted;
 };
 
 int	config_load(struct config *, const char *path, char *err, size_t);

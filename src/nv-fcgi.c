@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "config.h"
+#include "deckeys.h"
 #include "service.h"
 
 #define EX_USAGE_CODE	64
@@ -196,6 +197,7 @@ main(int argc, char *argv[])
 {
 	struct config	 cfg;
 	struct jwks	 keys;
+	struct deckeys	 dec;
 	struct service	 svc;
 	const char	*conf = NULL, *sock_path = NULL, *bind_addr = NULL;
 	char		 err[CONFIG_ERR_MAX];
@@ -243,8 +245,28 @@ main(int argc, char *argv[])
 		config_free(&cfg);
 		return EX_CONFIG_CODE;
 	}
+	memset(&dec, 0, sizeof(dec));
 	svc.cfg = &cfg;
 	svc.keys = &keys;
+	svc.deckeys = NULL;
+	if (cfg.decryption_keys_file != NULL) {
+		/* Better no start than a worker that refuses every token. */
+		if (!crypto_aead_aes256gcm_is_available()) {
+			lerr("%s: decryption_keys_file is set, but this CPU "
+			    "has no AES-GCM instructions libsodium can use "
+			    "(crypto_aead_aes256gcm_is_available() is 0), so "
+			    "encrypted tokens cannot be decrypted", conf);
+			rc = EX_CONFIG_CODE;
+			goto out;
+		}
+		if (deckeys_load(&dec, cfg.decryption_keys_file,
+		    DECKEYS_PRIVATE, err, sizeof(err)) == -1) {
+			lerr("%s", err);
+			rc = EX_CONFIG_CODE;
+			goto out;
+		}
+		svc.deckeys = &dec;
+	}
 	install_signals();
 	if (FCGX_Init() != 0) {
 		lerr("cannot initialise libfcgi");
@@ -266,6 +288,7 @@ main(int argc, char *argv[])
 	else
 		rc = serve_fcgi(&svc, 0);
 out:
+	deckeys_free(&dec);
 	jwks_free(&keys);
 	config_free(&cfg);
 	return rc;

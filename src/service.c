@@ -13,6 +13,7 @@
 
 #include "handlers.h"
 #include "headers.h"
+#include "jwe.h"
 #include "router.h"
 #include "service.h"
 #include "token.h"
@@ -24,6 +25,53 @@ static const char *const body_errors[] = {
 	[BODY_BAD_LENGTH] = "Content-Length is not a number",
 	[BODY_READ_ERROR] = "request body could not be read",
 };
+
+/*
+ * A compact JWS has three segments, a compact JWE five.  The JWE's
+ * plaintext then goes through token_verify like any signed token:
+ * decrypting proves nothing about who issued it.
+ */
+static int
+service_token_check(const struct service *svc, const char *tok, size_t len,
+    time_t now, struct token_result *tr, const char **detail)
+{
+	char		 inner[TOKEN_MAX + 1];
+	size_t		 ilen;
+	enum jwe_err	 je;
+	int		 rc = -1;
+
+	switch (jwe_segments(tok, len)) {
+	case 5:
+		if (svc->deckeys == NULL) {
+			*detail = "encrypted token, but no decryption key";
+			return -1;
+		}
+		if ((je = jwe_decrypt(svc->deckeys, tok, len, inner,
+		    sizeof(inner), &ilen)) != JWE_OK) {
+			*detail = jwe_strerror(je);
+			return -1;
+		}
+		tok = inner;
+		len = ilen;
+		break;
+	case 3:
+		if (svc->cfg->require_encrypted) {
+			*detail = "token not encrypted (require_encrypted)";
+			return -1;
+		}
+		break;
+	default:
+		break;		/* token_verify says it is malformed */
+	}
+	if (token_verify(svc->cfg, svc->keys, tok, len, now, tr) == TOKEN_OK)
+		rc = 0;
+	else
+		*detail = tr->err == TOKEN_BAD_CLAIMS ?
+		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
+	if (tok == inner)
+		sodium_memzero(inner, sizeof(inner));
+	return rc;
+}
 
 /* The 401s and 403s of the token, with their WWW-Authenticate. */
 static int
@@ -48,11 +96,8 @@ service_token(const struct service *svc, const struct request *req,
 	case BEARER_OK:
 		break;
 	}
-	if (token_verify(svc->cfg, svc->keys, tok, len, now, tr) != TOKEN_OK) {
-		out->detail = tr->err == TOKEN_BAD_CLAIMS ?
-		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
+	if (service_token_check(svc, tok, len, now, tr, &out->detail) != 0)
 		goto invalid;
-	}
 	if ((tr->claims.scopes & (1u << route->scope)) == 0) {
 		out->detail = "scope missing";
 		snprintf(resp->www_authenticate,

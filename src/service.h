@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "deckeys.h"
 #include "jwks.h"
 #include "request.h"
 #include "response.h"
@@ -15,6 +16,7 @@
 struct service {
 	const struct config	*cfg;
 	const struct jwks	*keys;
+	const struct deckeys	*deckeys;	/* NULL: no decryption key */
 };
 
 struct service_outcome {
