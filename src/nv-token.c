@@ -1,8 +1,10 @@
 /*
  * nv-token: the operator's tool for keys and tokens.  keygen writes an
- * Ed25519 pair as JWKs, mint signs an access token of the form nv-fcgi
- * accepts, hash prints what hashedPhoneNumber carries.  The files and
- * tokens are plain JOSE, so any standard library reads them.
+ * Ed25519 (signing) or X25519 (encryption) pair as JWKs, mint signs an
+ * access token of the form nv-fcgi accepts and may encrypt it, inspect
+ * (nvt-inspect.c) shows one, hash prints what hashedPhoneNumber
+ * carries.  The files and tokens are plain JOSE, so any standard
+ * library reads them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,15 +21,15 @@
 #include <sodium.h>
 
 #include "b64.h"
+#include "deckeys.h"
 #include "jparse.h"
+#include "jwe.h"
 #include "jwks.h"
+#include "nvt.h"
 #include "phone.h"
 
-#define EX_USAGE_CODE	64
 #define KEYFILE_MAX	4096
 #define SET_MAX		32
-
-enum cmd_rc { RC_OK = 0, RC_FAIL = 1, RC_USAGE = EX_USAGE_CODE };
 
 static const char *const default_scope =
     "number-verification:verify number-verification:device-phone-number:read";
@@ -69,15 +71,15 @@ b64_dup(const unsigned char *in, size_t len)
 
 /* RFC 7638 thumbprint of an OKP key: the default key id. */
 static char *
-thumbprint(const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
+thumbprint(const char *crv, const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
 {
 	unsigned char	 h[crypto_hash_sha256_BYTES];
 	char		*x, *json, *out = NULL;
 
 	if ((x = b64_dup(pk, crypto_sign_PUBLICKEYBYTES)) == NULL)
 		return NULL;
-	if (asprintf(&json, "{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"%s\"}",
-	    x) != -1) {
+	if (asprintf(&json, "{\"crv\":\"%s\",\"kty\":\"OKP\",\"x\":\"%s\"}",
+	    crv, x) != -1) {
 		crypto_hash_sha256(h, (unsigned char *)json, strlen(json));
 		out = b64_dup(h, sizeof(h));
 		free(json);
@@ -107,17 +109,25 @@ write_new_file(const char *path, mode_t mode, const char *text)
 	return 0;
 }
 
+/* What keygen writes for each --use. */
+static const struct key_kind {
+	const char	*use, *crv, *alg;
+} key_kinds[] = {
+	{ "sig", "Ed25519", "EdDSA" },
+	{ "enc", "X25519", "ECDH-ES" },
+};
+
 static struct json_object *
-jwk_public(const char *x, const char *kid)
+jwk_public(const struct key_kind *kk, const char *x, const char *kid)
 {
 	struct json_object *k = json_object_new_object();
 
 	json_object_object_add(k, "kty", json_object_new_string("OKP"));
-	json_object_object_add(k, "crv", json_object_new_string("Ed25519"));
+	json_object_object_add(k, "crv", json_object_new_string(kk->crv));
 	json_object_object_add(k, "x", json_object_new_string(x));
 	json_object_object_add(k, "kid", json_object_new_string(kid));
-	json_object_object_add(k, "use", json_object_new_string("sig"));
-	json_object_object_add(k, "alg", json_object_new_string("EdDSA"));
+	json_object_object_add(k, "use", json_object_new_string(kk->use));
+	json_object_object_add(k, "alg", json_object_new_string(kk->alg));
 	return k;
 }
 
@@ -127,9 +137,11 @@ cmd_keygen(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kid", required_argument, NULL, 'i' },
+		{ "use", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct key_kind *kk = &key_kinds[0];
 	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
 	unsigned char	 sk[crypto_sign_SECRETKEYBYTES];
 	struct json_object *priv = NULL, *set = NULL, *arr;
@@ -143,10 +155,21 @@ cmd_keygen(int argc, char *argv[])
 		switch (ch) {
 		case 'o': prefix = optarg; break;
 		case 'i': kid = optarg; break;
+		case 'u':
+			if (strcmp(optarg, "sig") != 0 &&
+			    strcmp(optarg, "enc") != 0) {
+				fail("--use takes sig or enc");
+				return RC_USAGE;
+			}
+			kk = &key_kinds[strcmp(optarg, "enc") == 0];
+			break;
 		case 'h':
-			printf("usage: nv-token keygen -o PREFIX [--kid KID]\n"
+			printf("usage: nv-token keygen -o PREFIX [--kid KID] "
+			    "[--use sig|enc]\n"
 			    "  writes PREFIX.key (private JWK, mode 0600) and "
-			    "PREFIX.jwks (public key set)\n");
+			    "PREFIX.jwks (public key set)\n"
+			    "  sig (default): Ed25519, to sign tokens; enc: "
+			    "X25519, to encrypt them to\n");
 			return RC_OK;
 		default:
 			fail("see nv-token keygen --help");
@@ -161,10 +184,15 @@ cmd_keygen(int argc, char *argv[])
 		fail("--kid must be 1 to %d bytes", JWKS_KID_MAX);
 		return RC_USAGE;
 	}
-	crypto_sign_keypair(pk, sk);
+	/* Both private keys are 32 random bytes as "d" (RFC 8037). */
+	if (strcmp(kk->use, "enc") == 0) {
+		randombytes_buf(sk, crypto_scalarmult_SCALARBYTES);
+		crypto_scalarmult_base(pk, sk);
+	} else
+		crypto_sign_keypair(pk, sk);
 	if ((x = b64_dup(pk, sizeof(pk))) == NULL ||
 	    (d = b64_dup(sk, crypto_sign_SEEDBYTES)) == NULL ||
-	    (tp = thumbprint(pk)) == NULL ||
+	    (tp = thumbprint(kk->crv, pk)) == NULL ||
 	    asprintf(&kpath, "%s.key", prefix) == -1 ||
 	    asprintf(&jpath, "%s.jwks", prefix) == -1) {
 		fail("out of memory");
@@ -172,11 +200,11 @@ cmd_keygen(int argc, char *argv[])
 	}
 	if (kid == NULL)
 		kid = tp;
-	priv = jwk_public(x, kid);
+	priv = jwk_public(kk, x, kid);
 	json_object_object_add(priv, "d", json_object_new_string(d));
 	set = json_object_new_object();
 	arr = json_object_new_array();
-	json_object_array_add(arr, jwk_public(x, kid));
+	json_object_array_add(arr, jwk_public(kk, x, kid));
 	json_object_object_add(set, "keys", arr);
 	if (write_new_file(kpath, 0600, json_plain(priv)) == -1)
 		goto out;
@@ -277,6 +305,30 @@ b64_json(struct json_object *o)
 	return b64_dup((const unsigned char *)s, strlen(s));
 }
 
+/* Replaces *tok by the nested token: a JWE with cty JWT around it. */
+static int
+encrypt_to(const char *path, const char *kid, char **tok)
+{
+	unsigned char	 pk[crypto_scalarmult_BYTES];
+	char		 err[512], *keykid, *jwe;
+	enum jwe_err	 je;
+
+	if (deckeys_recipient(path, kid, pk, &keykid, err, sizeof(err)) ==
+	    -1) {
+		fail("%s", err);
+		return -1;
+	}
+	je = jwe_encrypt(&jwe, pk, keykid, *tok, strlen(*tok));
+	free(keykid);
+	if (je != JWE_OK) {
+		fail("%s: cannot encrypt: %s", path, jwe_strerror(je));
+		return -1;
+	}
+	free(*tok);
+	*tok = jwe;
+	return 0;
+}
+
 static enum cmd_rc
 cmd_mint(int argc, char *argv[])
 {
@@ -292,18 +344,21 @@ cmd_mint(int argc, char *argv[])
 		{ "claim", required_argument, NULL, 'c' },
 		{ "header", required_argument, NULL, 'H' },
 		{ "unset", required_argument, NULL, 'u' },
+		{ "encrypt-to", required_argument, NULL, 'E' },
+		{ "encrypt-kid", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*keyf = NULL, *iss = NULL, *aud = NULL, *phone = NULL;
 	const char	*scope = default_scope, *amr = "nba", *kid = NULL;
+	const char	*encto = NULL, *enckid = NULL;
 	const char	*claims[SET_MAX], *headers[SET_MAX], *unsets[SET_MAX];
 	size_t		 nclaims = 0, nheaders = 0, nunsets = 0, i;
 	unsigned char	 sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
 	unsigned char	 jti[16];
 	struct json_object *hdr = NULL, *pl = NULL, *arr;
 	char		*keykid = NULL, *h64 = NULL, *p64 = NULL, *s64 = NULL;
-	char		*input = NULL, *end, *list, *tok, *save;
+	char		*input = NULL, *end, *list, *tok, *save, *jws = NULL;
 	long		 ttl = 300;
 	time_t		 now = time(NULL);
 	enum cmd_rc	 rc = RC_USAGE;
@@ -318,6 +373,8 @@ cmd_mint(int argc, char *argv[])
 		case 's': scope = optarg; break;
 		case 'm': amr = optarg; break;
 		case 'i': kid = optarg; break;
+		case 'E': encto = optarg; break;
+		case 'K': enckid = optarg; break;
 		case 't':
 			errno = 0;
 			ttl = strtol(optarg, &end, 10);
@@ -347,7 +404,11 @@ cmd_mint(int argc, char *argv[])
 			    "         [--scope S] [--amr a,b] [--ttl 300] "
 			    "[--kid K] [--claim NAME=VALUE]...\n"
 			    "         [--header NAME=VALUE]... [--unset NAME]...\n"
-			    "  prints a signed access token (compact JWS, EdDSA)\n"
+			    "         [--encrypt-to PREFIX.jwks [--encrypt-kid K]]\n"
+			    "  prints a signed access token (compact JWS, EdDSA);\n"
+			    "  with --encrypt-to, that JWS encrypted to the X25519 "
+			    "key (nested JWT:\n"
+			    "  compact JWE, ECDH-ES, A256GCM, cty JWT)\n"
 			    "  --phone '' leaves the number out; --amr '' "
 			    "leaves amr out; --kid '' leaves kid out\n"
 			    "  VALUE is JSON when it parses as JSON, else a "
@@ -420,9 +481,14 @@ cmd_mint(int argc, char *argv[])
 	}
 	crypto_sign_detached(sig, NULL, (unsigned char *)input, strlen(input),
 	    sk);
-	if ((s64 = b64_dup(sig, sizeof(sig))) == NULL)
+	if ((s64 = b64_dup(sig, sizeof(sig))) == NULL ||
+	    asprintf(&jws, "%s.%s", input, s64) == -1) {
+		jws = NULL;
 		goto out;
-	printf("%s.%s\n", input, s64);
+	}
+	if (encto != NULL && encrypt_to(encto, enckid, &jws) == -1)
+		goto out;
+	printf("%s\n", jws);
 	rc = RC_OK;
 	goto out;
 usage:
@@ -436,6 +502,7 @@ out:
 	free(p64);
 	free(s64);
 	free(input);
+	free(jws);
 	return rc;
 }
 
@@ -469,8 +536,9 @@ static const struct {
 	enum cmd_rc	 (*run)(int, char *[]);
 	const char	*summary;
 } commands[] = {
-	{ "keygen", cmd_keygen, "make an Ed25519 key pair (JWK files)" },
-	{ "mint", cmd_mint, "sign an access token" },
+	{ "keygen", cmd_keygen, "make an Ed25519 or X25519 key pair (JWK files)" },
+	{ "mint", cmd_mint, "sign an access token, and maybe encrypt it" },
+	{ "inspect", cmd_inspect, "show a token's headers and claims" },
 	{ "hash", cmd_hash, "print the hashedPhoneNumber of a number" },
 };
 
