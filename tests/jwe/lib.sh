@@ -22,6 +22,21 @@ NCHECKS=0
 	exit 1
 }
 
+# env -i keeps only what nv-fcgi needs, plus the sanitizers' settings;
+# a preloaded library must not trip ASan's check of the library order.
+SAN_ENV=
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	eval "val=\${$v:-}"
+	[ -z "$val" ] || SAN_ENV="$SAN_ENV $v=$val"
+done
+san_env() {
+	if [ -n "${PRELOAD:-}" ]; then
+		echo "$SAN_ENV LD_PRELOAD=$PRELOAD ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	else
+		echo "$SAN_ENV"
+	fi
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
@@ -95,7 +110,7 @@ request() {
 		    CONTENT_LENGTH=$(printf '%s' "$body" | wc -c)
 	fi
 	RC=0
-	env -i PATH="$PATH" NV_CONFIG="$T/nv.conf" ${PRELOAD:+LD_PRELOAD=$PRELOAD} \
+	env -i PATH="$PATH" NV_CONFIG="$T/nv.conf" $(san_env) \
 	    HTTP_ACCEPT=application/json HTTP_X_CORRELATOR="$corr" \
 	    HTTP_AUTHORIZATION="Bearer $tok" "$@" \
 	    "$NVFCGI" <"$T/body" >"$T/out" 2>"$T/err" || RC=$?
@@ -164,7 +179,7 @@ expect_verified() {
 start_fails() {
 	what=$1
 	RC=0
-	env -i PATH="$PATH" NV_CONFIG="$T/nv.conf" ${PRELOAD:+LD_PRELOAD=$PRELOAD} \
+	env -i PATH="$PATH" NV_CONFIG="$T/nv.conf" $(san_env) \
 	    REQUEST_METHOD=GET \
 	    SCRIPT_NAME=/number-verification/v0/device-phone-number \
 	    "$NVFCGI" </dev/null >"$T/out" 2>"$T/err" || RC=$?
