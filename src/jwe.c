@@ -16,7 +16,6 @@
 #include "jparse.h"
 #include "jwe.h"
 
-#define JWE_SEGMENTS	5
 #define JWE_ALG		"ECDH-ES"
 #define JWE_ENC		"A256GCM"
 #define JWE_CTY		"JWT"

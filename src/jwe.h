@@ -17,6 +17,8 @@
 #define JWE_IV_BYTES	12	/* A256GCM: 96-bit IV */
 #define JWE_TAG_BYTES	16	/* A256GCM: 128-bit tag */
 #define JWE_CEK_BYTES	32	/* A256GCM: 256-bit key */
+#define JWE_SEGMENTS	5	/* compact JWE */
+#define JWS_SEGMENTS	3	/* compact JWS */
 
 enum jwe_err {
 	JWE_OK = 0,

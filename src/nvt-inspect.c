@@ -98,7 +98,7 @@ show_jws(const char *tok, size_t len, int show)
 {
 	const char	*d1, *d2;
 
-	if (jwe_segments(tok, len) != 3) {
+	if (jwe_segments(tok, len) != JWS_SEGMENTS) {
 		fprintf(stderr, "nv-token: not a compact JWS (three "
 		    "segments)\n");
 		return -1;
@@ -211,10 +211,10 @@ cmd_inspect(int argc, char *argv[])
 		return RC_FAIL;
 	}
 	switch (jwe_segments(tok, len)) {
-	case 3:
+	case JWS_SEGMENTS:
 		rc = show_jws(tok, len, show);
 		break;
-	case 5:
+	case JWE_SEGMENTS:
 		rc = show_jwe(tok, len, keyf, show);
 		break;
 	default:

@@ -41,7 +41,7 @@ service_token_check(const struct service *svc, const char *tok, size_t len,
 	int		 rc = -1;
 
 	switch (jwe_segments(tok, len)) {
-	case 5:
+	case JWE_SEGMENTS:
 		if (svc->deckeys == NULL) {
 			*detail = "encrypted token, but no decryption key";
 			return -1;
@@ -54,7 +54,7 @@ service_token_check(const struct service *svc, const char *tok, size_t len,
 		tok = inner;
 		len = ilen;
 		break;
-	case 3:
+	case JWS_SEGMENTS:
 		if (svc->cfg->require_encrypted) {
 			*detail = "token not encrypted (require_encrypted)";
 			return -1;
