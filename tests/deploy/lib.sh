@@ -222,3 +222,27 @@ wait_socket() {
 	done
 	die "no socket at $1"
 }
+
+# The pids of the workers listening on a socket whose path starts with
+# $1: fd 0 of each worker is its listening socket.
+workers_on() {
+	python3 - "$1" $(worker_pids) <<'PY'
+import os, sys
+prefix, pids = sys.argv[1], sys.argv[2:]
+paths = {}
+with open("/proc/net/unix") as f:
+    next(f)
+    for line in f:
+        parts = line.split()
+        if len(parts) >= 8:
+            paths[parts[6]] = parts[7]
+for p in pids:
+    try:
+        link = os.readlink("/proc/%s/fd/0" % p)
+    except OSError:
+        continue
+    if link.startswith("socket:[") and \
+            paths.get(link[8:-1], "").startswith(prefix):
+        print(p)
+PY
+}

@@ -21,6 +21,8 @@ ap.add_argument("--expect", required=True, help="exact body expected")
 ap.add_argument("--count", type=int, default=2000)
 ap.add_argument("--concurrency", type=int, default=16)
 ap.add_argument("--max-seconds", type=float, default=120)
+ap.add_argument("--duration", type=float, default=0,
+                help="stop after this many seconds (COUNT still bounds)")
 ap.add_argument("--kill-pid", type=int, default=0)
 ap.add_argument("--kill-at", type=int, default=0)
 ap.add_argument("--tag", default="load")
@@ -39,7 +41,8 @@ lock = threading.Lock()
 state = {"next": 0, "done": 0, "ok": 0, "wrong": 0, "errors": 0,
          "killed_at": None}
 samples = []
-deadline = time.monotonic() + a.max_seconds
+deadline = time.monotonic() + (a.duration or a.max_seconds)
+failures = {}
 
 
 def take():
@@ -50,11 +53,13 @@ def take():
         return True
 
 
-def record(kind, what=None):
+def record(kind, what=None, why=None):
     kill = False
     with lock:
         state[kind] += 1
         state["done"] += 1
+        if why is not None:
+            failures[why] = failures.get(why, 0) + 1
         if what is not None and len(samples) < 5:
             samples.append(what)
         if (a.kill_pid and state["killed_at"] is None and
@@ -78,12 +83,14 @@ def client():
             if r.status == a.status and body == a.expect:
                 record("ok")
             else:
-                record("wrong", "%d %s" % (r.status, body[:120]))
+                record("wrong", "%d %s" % (r.status, body[:120]),
+                       str(r.status))
             if r.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = None
         except (OSError, http.client.HTTPException) as e:
-            record("errors", "%s: %s" % (type(e).__name__, e))
+            record("errors", "%s: %s" % (type(e).__name__, e),
+                   type(e).__name__)
             if conn is not None:
                 conn.close()
             conn = None
@@ -98,10 +105,13 @@ for t in threads:
 for t in threads:
     t.join()
 dt = time.monotonic() - t0
-print("%s: requests=%d ok=%d wrong=%d errors=%d seconds=%.2f rps=%.0f%s"
+print("%s: requests=%d ok=%d wrong=%d errors=%d seconds=%.2f rps=%.0f%s%s"
       % (a.tag, state["done"], state["ok"], state["wrong"], state["errors"],
          dt, state["done"] / dt if dt > 0 else 0,
-         " killed_at=%d" % state["killed_at"] if state["killed_at"] else ""))
+         " killed_at=%d" % state["killed_at"] if state["killed_at"] else "",
+         " failures=" + ",".join("%s:%d" % kv for kv in sorted(failures.items()))
+         if failures else ""))
 for s in samples:
     print("%s: sample failure: %s" % (a.tag, s))
-sys.exit(0 if state["ok"] == state["done"] == a.count else 1)
+complete = state["done"] == a.count or (a.duration and state["done"] > 0)
+sys.exit(0 if complete and state["ok"] == state["done"] else 1)
