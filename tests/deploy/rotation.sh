@@ -36,7 +36,7 @@ expect() {
 		fi
 		out=$(load --path "/number-verification/$v/device-phone-number" \
 		    --token "$T/tok/key_$key" --status "$status" --expect "$body" \
-		    --count 64 --concurrency 16 --tag "$STEP: key $key on $v") ||
+		    --count 32 --concurrency 16 --tag "$STEP: key $key on $v") ||
 		    die "$out"
 		FIGURES+=("$(echo "$out" | head -1)")
 	done
@@ -45,7 +45,7 @@ expect() {
 # During a change: a token valid before and after must always pass.
 background() {
 	load --path /number-verification/v0/device-phone-number \
-	    --token "$T/tok/key_$1" --expect "$OK_BODY" --count 3000 \
+	    --token "$T/tok/key_$1" --expect "$OK_BODY" --count 1500 \
 	    --duration 2.5 --concurrency 4 --tag "$STEP: load with key $1" \
 	    > "$T/bg.out" 2>&1 &
 	BG=$!
