@@ -3,6 +3,7 @@
 # check that nothing started is left behind.  Everything lives under
 # one mktemp -d folder, $T, whose path marks every process started.
 
+# shellcheck disable=SC2034 # SRC, SERVER_PID: for the scripts sourcing this
 set -u
 PATH=$PATH:/usr/sbin:/sbin
 export PATH
@@ -151,8 +152,9 @@ mint() {
 # etc/nv.conf and etc/keys.jwks (key-a), keys/ (private, for minting),
 # tok/ (tokens for the request suite), run/ and log/ for the servers.
 deploy_setup() {
-	[ -x "$NV_FCGI" ] && [ -x "$NV_TOKEN" ] ||
-	    die "build src/nv-fcgi and src/nv-token first"
+	if [ ! -x "$NV_FCGI" ] || [ ! -x "$NV_TOKEN" ]; then
+		die "build src/nv-fcgi and src/nv-token first"
+	fi
 	T=$(mktemp -d "${TMPDIR:-/tmp}/nv-deploy.XXXXXX")
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
@@ -215,8 +217,8 @@ wait_http() {
 
 # Waits until a Unix socket exists.
 wait_socket() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		[ -S "$1" ] && return 0
 		sleep 0.1
 	done
@@ -226,6 +228,7 @@ wait_socket() {
 # The pids of the workers listening on a socket whose path starts with
 # $1: fd 0 of each worker is its listening socket.
 workers_on() {
+	# shellcheck disable=SC2046 # one argument per pid
 	python3 - "$1" $(worker_pids) <<'PY'
 import os, sys
 prefix, pids = sys.argv[1], sys.argv[2:]

@@ -47,7 +47,7 @@ done
     die "$failed requests failed, more than the $CONC that can be in flight"
 
 # lighttpd replaces the worker; then every request is right again.
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	now=$(workers_on "$T/run/nv-fcgi-v0.sock")
 	[ "$(echo "$now" | wc -w)" = 4 ] && break
 	sleep 0.2

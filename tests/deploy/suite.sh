@@ -7,6 +7,7 @@ SUITE_PASS=0
 SUITE_FAIL=0
 
 # Messages of the CAMARA error table, per version (src/errors.c).
+# shellcheck disable=SC2016 # the backquotes are the message's
 msg() {
 	local v=$1 e=$2
 	case "$v:$e" in
@@ -34,7 +35,7 @@ err_body() {
 # (bash builtins only past curl: the suite runs on busy machines too)
 check() {
 	local name=$1 want_status=$2 want_body=$3 h n v line got_status
-	local got_body= hf="$T/suite.h" bf="$T/suite.b" bad=
+	local got_body='' hf="$T/suite.h" bf="$T/suite.b" bad=
 	local -a hdrs=()
 	local -A got=()
 	shift 3
