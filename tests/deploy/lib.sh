@@ -12,6 +12,15 @@ SRC=$(cd "$srcdir" && pwd)
 BUILD=$(pwd)
 NV_FCGI=$BUILD/src/nv-fcgi
 NV_TOKEN=$BUILD/src/nv-token
+# The system's Python (what CI installs) starts fastest; a version
+# manager's shim in PATH can take seconds per start on a busy machine.
+if [ -z "${PYTHON:-}" ]; then
+	if [ -x /usr/bin/python3 ]; then
+		PYTHON=/usr/bin/python3
+	else
+		PYTHON=python3
+	fi
+fi
 PHONE=+33612345678
 ISS=https://auth.test.invalid
 AUD=https://api.test.invalid/number-verification
@@ -37,7 +46,7 @@ need() {
 }
 
 free_port() {
-	python3 -c 'import socket
+	"$PYTHON" -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
@@ -68,7 +77,7 @@ spawn_server() {
 
 # Processes whose command line or executable names $T.
 procs_of_T() {
-	python3 - "$T" "$$" <<'PY'
+	"$PYTHON" - "$T" "$$" <<'PY'
 import os, sys
 t, me = sys.argv[1], (sys.argv[2], str(os.getpid()))
 for p in os.listdir("/proc"):
@@ -191,7 +200,7 @@ EOC
 
 # Replaces the key set the way operators should: aside, then rename.
 install_jwks() {
-	python3 - "$T/etc/keys.jwks" "$@" <<'PY'
+	"$PYTHON" - "$T/etc/keys.jwks" "$@" <<'PY'
 import json, os, sys
 dst, srcs = sys.argv[1], sys.argv[2:]
 keys = []
@@ -229,7 +238,7 @@ wait_socket() {
 # $1: fd 0 of each worker is its listening socket.
 workers_on() {
 	# shellcheck disable=SC2046 # one argument per pid
-	python3 - "$1" $(worker_pids) <<'PY'
+	"$PYTHON" - "$1" $(worker_pids) <<'PY'
 import os, sys
 prefix, pids = sys.argv[1], sys.argv[2:]
 paths = {}

@@ -23,6 +23,8 @@ ap.add_argument("--concurrency", type=int, default=16)
 ap.add_argument("--max-seconds", type=float, default=120)
 ap.add_argument("--duration", type=float, default=0,
                 help="stop after this many seconds (COUNT still bounds)")
+ap.add_argument("--rate", type=float, default=0,
+                help="requests per second at most, all clients together")
 ap.add_argument("--kill-pid", type=int, default=0)
 ap.add_argument("--kill-at", type=int, default=0)
 ap.add_argument("--tag", default="load")
@@ -41,7 +43,8 @@ lock = threading.Lock()
 state = {"next": 0, "done": 0, "ok": 0, "wrong": 0, "errors": 0,
          "killed_at": None}
 samples = []
-deadline = time.monotonic() + (a.duration or a.max_seconds)
+t0 = time.monotonic()
+deadline = t0 + (a.duration or a.max_seconds)
 failures = {}
 
 
@@ -49,8 +52,14 @@ def take():
     with lock:
         if state["next"] >= a.count or time.monotonic() > deadline:
             return False
+        i = state["next"]
         state["next"] += 1
-        return True
+    if a.rate > 0:
+        # Request i is due at i / rate: a steady load over the duration.
+        wait = t0 + i / a.rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+    return True
 
 
 def record(kind, what=None, why=None):
@@ -98,7 +107,6 @@ def client():
         conn.close()
 
 
-t0 = time.monotonic()
 threads = [threading.Thread(target=client) for _ in range(a.concurrency)]
 for t in threads:
     t.start()

@@ -7,14 +7,14 @@
 TEST_NAME=pool
 . "${srcdir:-.}/tests/deploy/lib.sh"
 . "$SRC/tests/deploy/servers.sh"
-need lighttpd python3
+need lighttpd "$PYTHON"
 deploy_setup
 STOPPERS+=(stop_server)
 start_lighttpd "$SRC/lighttpd/10-nv-fcgi-spawn.conf"
 
 CONC=16
 load() {
-	python3 "$SRC/tests/deploy/load.py" --port "$PORT" \
+	"$PYTHON" "$SRC/tests/deploy/load.py" --port "$PORT" \
 	    --path /number-verification/v0/verify --token "$T/tok/ok" \
 	    --body "{\"phoneNumber\":\"$PHONE\"}" \
 	    --expect '{"devicePhoneNumberVerified":true}' \

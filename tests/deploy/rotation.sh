@@ -8,7 +8,7 @@
 TEST_NAME=rotation
 . "${srcdir:-.}/tests/deploy/lib.sh"
 . "$SRC/tests/deploy/servers.sh"
-need lighttpd python3
+need lighttpd "$PYTHON"
 deploy_setup
 STOPPERS+=(stop_server)
 start_lighttpd "$SRC/lighttpd/10-nv-fcgi-spawn.conf"
@@ -20,7 +20,7 @@ OK_BODY='{"devicePhoneNumber":"'$PHONE'"}'
 FIGURES=()
 
 load() {
-	python3 "$SRC/tests/deploy/load.py" --port "$PORT" --max-seconds 60 "$@"
+	"$PYTHON" "$SRC/tests/deploy/load.py" --port "$PORT" --max-seconds 60 "$@"
 }
 
 # expect KEY STATUS, on both versions, from every worker (16 clients).
@@ -43,10 +43,12 @@ expect() {
 }
 
 # During a change: a token valid before and after must always pass.
+# A steady 400 requests a second for 3 s, the change 0.5 s in.
 background() {
 	load --path /number-verification/v0/device-phone-number \
-	    --token "$T/tok/key_$1" --expect "$OK_BODY" --count 1500 \
-	    --duration 2.5 --concurrency 4 --tag "$STEP: load with key $1" \
+	    --token "$T/tok/key_$1" --expect "$OK_BODY" --count 2000 \
+	    --rate 400 --duration 3 --concurrency 4 \
+	    --tag "$STEP: load with key $1" \
 	    > "$T/bg.out" 2>&1 &
 	BG=$!
 	sleep 0.5
@@ -54,6 +56,9 @@ background() {
 background_done() {
 	wait "$BG" || die "requests failed during the change: $(cat "$T/bg.out")"
 	FIGURES+=("$(head -1 "$T/bg.out")")
+	# It must have run across the change and the reload that followed.
+	grep -q 'seconds=[3-9]\.' "$T/bg.out" ||
+	    die "the load ended before the change was picked up: $(cat "$T/bg.out")"
 }
 
 cp "$T/tok/ok" "$T/tok/key_a"
@@ -102,7 +107,7 @@ expect b 200
 # The same file rewritten in place with key A, size and modification
 # time kept: nothing tells the workers, so they keep key B...
 STEP="5 {A} in place, unnoticed"
-python3 - "$T/etc/keys.jwks" "$T/keys/a.jwks" <<'PY' || die "in-place rewrite"
+"$PYTHON" - "$T/etc/keys.jwks" "$T/keys/a.jwks" <<'PY' || die "in-place rewrite"
 import json, os, sys
 dst, src = sys.argv[1], sys.argv[2]
 st = os.stat(dst)
