@@ -174,7 +174,7 @@ deploy_setup() {
 		"$NV_TOKEN" keygen -o "$T/keys/$k" --kid "key-$k" >/dev/null ||
 		    die "nv-token keygen failed"
 	done
-	cp "$T/keys/a.jwks" "$T/etc/keys.jwks"
+	install_jwks "$T/keys/a.jwks"
 	cat > "$T/etc/nv.conf" <<EOC
 jwks_file = keys.jwks
 issuer = $ISS

@@ -23,22 +23,66 @@ stop_server() {
 	SERVER_PID=
 }
 
-# The spawn-fcgi pool, as deploy/nv-fcgi-spawn.service starts it.
+# A command line of deploy/nv-fcgi-spawn.service (ExecStart, ExecReload),
+# with the values of deploy/nv-fcgi.env and the test's paths put in, as
+# systemd would run it.
+unit_command() {
+	local key=$1 n=$2 line
+	line=$(sed -n "s/^$key=//p" "$SRC/deploy/nv-fcgi-spawn.service")
+	[ -n "$line" ] || die "no $key= in deploy/nv-fcgi-spawn.service"
+	(
+		# shellcheck source=/dev/null
+		. "$SRC/deploy/nv-fcgi.env"
+		NV_SOCKET=$T/run/nv-fcgi.sock
+		NV_WORKERS=$n
+		line=${line//\$\{NV_SOCKET\}/$NV_SOCKET}
+		line=${line//\$\{NV_SOCKET_MODE\}/$NV_SOCKET_MODE}
+		line=${line//\$\{NV_WORKERS\}/$NV_WORKERS}
+		line=${line//\$\$/\$}
+		line=${line//\/run\/nv-fcgi\//$T/run/}
+		line=${line//\/usr\/sbin\/nv-fcgi/$T/bin/nv-fcgi}
+		line=${line//\/usr\/bin\/systemd-cat/$T/bin/systemd-cat}
+		echo "$line"
+	)
+}
+
+# The spawn-fcgi pool, started by the ExecStart of
+# deploy/nv-fcgi-spawn.service with the environment of deploy/nv-fcgi.env.
 start_pool() {
-	local n=${1:-4}
+	local n=${1:-4} cmd
+	cmd=$(unit_command ExecStart "$n")
+	# The journal is not part of the test: in systemd-cat's place, a
+	# stand-in that appends the worker's stderr to a log, then executes
+	# the worker the same way.
+	cat > "$T/bin/systemd-cat" <<EOC
+#!/bin/sh
+case "\$1" in --identifier=*) shift ;; esac
+exec "\$@" 2>> "$T/log/workers.log"
+EOC
+	chmod 755 "$T/bin/systemd-cat"
+	[[ $cmd == */spawn-fcgi\ * ]] || die "ExecStart does not run spawn-fcgi: $cmd"
 	(
 		set -a
+		# shellcheck source=/dev/null
 		. "$SRC/deploy/nv-fcgi.env"
 		set +a
-		NV_CONFIG=$T/etc/nv.conf as_server spawn-fcgi \
-		    -s "$T/run/nv-fcgi.sock" -M "$NV_SOCKET_MODE" -F "$n" \
-		    -P "$T/run/workers.pid" -- "$T/bin/nv-fcgi" \
-		    >> "$T/log/spawn-fcgi.log" 2>&1
-	) || die "spawn-fcgi failed"
+		export NV_CONFIG=$T/etc/nv.conf
+		# shellcheck disable=SC2086 # systemd splits ExecStart on blanks
+		as_server $cmd >> "$T/log/spawn-fcgi.log" 2>&1
+	) || die "spawn-fcgi failed: $cmd"
 	wait_socket "$T/run/nv-fcgi.sock"
 	POOL_PIDS=$(cat "$T/run/workers.pid")
 	[ "$(echo "$POOL_PIDS" | wc -l)" = "$n" ] ||
 	    die "spawn-fcgi started $(echo "$POOL_PIDS" | wc -l) workers, not $n"
+}
+
+# systemctl reload: the ExecReload of the unit (it runs as the workers'
+# user, as systemd runs it).
+reload_pool() {
+	local cmd
+	cmd=$(unit_command ExecReload "$(echo "$POOL_PIDS" | wc -l)")
+	# shellcheck disable=SC2086 # systemd splits ExecReload on blanks
+	eval as_server $cmd || die "ExecReload failed: $cmd"
 }
 
 stop_pool() {
