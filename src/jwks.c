@@ -16,35 +16,34 @@
 #include "jparse.h"
 #include "jwks.h"
 
+/*
+ * Reads the rest of an open small file.  The caller's fstat is reused,
+ * so a key set's identity and its contents come from the same file.
+ */
 int
-jwks_read_file(const char *path, size_t max, char **buf, size_t *len,
-    char *err, size_t errlen)
+jwks_read_fd(int fd, const struct stat *st, const char *path, size_t max,
+    char **buf, size_t *len, char *err, size_t errlen)
 {
-	struct stat	 st;
-	char		*b = NULL;
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd, rc = -1;
+	char	*b = NULL;
+	size_t	 got = 0;
+	ssize_t	 n;
+	int	 rc = -1;
 
 	*buf = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
-	if ((size_t)st.st_size > max) {
+	if ((size_t)st->st_size > max) {
 		snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
 		goto out;
 	}
-	if ((b = malloc((size_t)st.st_size + 1)) == NULL) {
+	if ((b = malloc((size_t)st->st_size + 1)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, b + got, (size_t)st.st_size - got);
+	while (got < (size_t)st->st_size) {
+		n = read(fd, b + got, (size_t)st->st_size - got);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -60,6 +59,25 @@ jwks_read_file(const char *path, size_t max, char **buf, size_t *len,
 	rc = 0;
 out:
 	free(b);
+	return rc;
+}
+
+int
+jwks_read_file(const char *path, size_t max, char **buf, size_t *len,
+    char *err, size_t errlen)
+{
+	struct stat	 st;
+	int		 fd, rc = -1;
+
+	*buf = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	else
+		rc = jwks_read_fd(fd, &st, path, max, buf, len, err, errlen);
 	close(fd);
 	return rc;
 }

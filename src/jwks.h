@@ -6,6 +6,7 @@
 #define NV_JWKS_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -35,5 +36,9 @@ void			 jwks_free(struct jwks *);
 /* Reads a whole small file; shared with the other key files. */
 int			 jwks_read_file(const char *path, size_t max,
 			    char **buf, size_t *len, char *err, size_t errlen);
+/* The same for a file already open and fstat'ed. */
+int			 jwks_read_fd(int fd, const struct stat *,
+			    const char *path, size_t max, char **buf,
+			    size_t *len, char *err, size_t errlen);
 
 #endif

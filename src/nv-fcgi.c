@@ -4,6 +4,8 @@
  * signals.  Started by a web server, spawn-fcgi or systemd it finds its
  * listening socket on fd 0; with -s or -b it opens its own; with
  * neither and no socket on fd 0 it answers one CGI request and exits.
+ * Before each FastCGI request it lets the key set pick up a replaced
+ * file, and re-reads it after SIGHUP.
  */
 
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include "log.h"
 #include "config.h"
 #include "deckeys.h"
+#include "keys.h"
 #include "service.h"
 
 #define EX_USAGE_CODE	64
@@ -29,6 +32,7 @@
 extern char **environ;
 
 static volatile sig_atomic_t shutdown_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void
 usage(FILE *f)
@@ -49,6 +53,14 @@ on_signal(int sig)
 	FCGX_ShutdownPending();
 }
 
+/* Only a flag: the reload itself runs in the loop, between requests. */
+static void
+on_hangup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
 /* No SA_RESTART: a blocked accept() must return so the loop can end. */
 static void
 install_signals(void)
@@ -60,6 +72,11 @@ install_signals(void)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* SIGHUP only asks for a reload: what it interrupts goes on. */
+	sa.sa_handler = on_hangup;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -160,13 +177,14 @@ serve_cgi(const struct service *svc)
  * is delivered at the unblock, before the next accept.
  */
 static int
-serve_fcgi(const struct service *svc, int sock)
+serve_fcgi(const struct service *svc, struct keys *keys, int sock)
 {
 	FCGX_Request	 fr;
 	struct request	 req;
 	sigset_t	 stop;
 	char		 out[RESPONSE_MAX];
 	size_t		 n;
+	int		 force;
 
 	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
 		lerr("cannot initialise the FastCGI request");
@@ -177,6 +195,9 @@ serve_fcgi(const struct service *svc, int sock)
 	sigaddset(&stop, SIGINT);
 	while (!shutdown_requested && FCGX_Accept_r(&fr) >= 0) {
 		sigprocmask(SIG_BLOCK, &stop, NULL);
+		force = reload_requested;
+		reload_requested = 0;
+		keys_maybe_reload(keys, keys_clock_ms(), force);
 		request_from_env(&req, fr.envp);
 		req.read = read_fcgx;
 		req.read_ctx = fr.in;
@@ -196,7 +217,7 @@ int
 main(int argc, char *argv[])
 {
 	struct config	 cfg;
-	struct jwks	 keys;
+	struct keys	 keys;
 	struct deckeys	 dec;
 	struct service	 svc;
 	const char	*conf = NULL, *sock_path = NULL, *bind_addr = NULL;
@@ -240,14 +261,15 @@ main(int argc, char *argv[])
 		lerr("%s", err);
 		return EX_CONFIG_CODE;
 	}
-	if (jwks_load(&keys, cfg.jwks_file, err, sizeof(err)) == -1) {
+	if (keys_open(&keys, cfg.jwks_file, keys_clock_ms(), err,
+	    sizeof(err)) == -1) {
 		lerr("%s", err);
 		config_free(&cfg);
 		return EX_CONFIG_CODE;
 	}
 	memset(&dec, 0, sizeof(dec));
 	svc.cfg = &cfg;
-	svc.keys = &keys;
+	svc.keys = &keys.set;
 	svc.deckeys = NULL;
 	if (cfg.decryption_keys_file != NULL) {
 		/* Better no start than a worker that refuses every token. */
@@ -282,14 +304,14 @@ main(int argc, char *argv[])
 			rc = 1;
 			goto out;
 		}
-		rc = serve_fcgi(&svc, sock);
+		rc = serve_fcgi(&svc, &keys, sock);
 	} else if (FCGX_IsCGI())
 		rc = serve_cgi(&svc);
 	else
-		rc = serve_fcgi(&svc, 0);
+		rc = serve_fcgi(&svc, &keys, 0);
 out:
 	deckeys_free(&dec);
-	jwks_free(&keys);
+	keys_close(&keys);
 	config_free(&cfg);
 	return rc;
 }

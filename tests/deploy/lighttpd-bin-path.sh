@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# lighttpd spawning the workers itself (lighttpd/10-nv-fcgi-spawn.conf):
+# the request suite through it, then nothing left running.
+TEST_NAME=lighttpd-bin-path
+. "${srcdir:-.}/tests/deploy/lib.sh"
+. "$SRC/tests/deploy/servers.sh"
+. "$SRC/tests/deploy/suite.sh"
+need lighttpd curl
+deploy_setup
+STOPPERS+=(stop_server)
+start_lighttpd "$SRC/lighttpd/10-nv-fcgi-spawn.conf"
+n=$(worker_pids | wc -l)
+[ "$n" = 6 ] || die "lighttpd runs $n workers, want 4 for v0 and 2 for v2"
+run_suite "http://127.0.0.1:$PORT" || die "request suite failed"
+stop_server
+check_no_leftovers || die "processes left after stopping lighttpd"
+say "ok"
