@@ -25,6 +25,8 @@ static const char *const claims_messages[CLAIMS__MAX] = {
 	[CLAIMS_NO_EXPIRY] = "no exp",
 	[CLAIMS_EXPIRED] = "expired",
 	[CLAIMS_NOT_YET_VALID] = "not yet valid",
+	[CLAIMS_NO_IAT] = "no iat to bound the lifetime",
+	[CLAIMS_TOO_LONG_LIVED] = "lifetime over max_token_lifetime",
 };
 
 const char *
@@ -155,6 +157,31 @@ read_amr(struct json_object *o, const struct config *cfg, bool *network)
 	return CLAIMS_OK;
 }
 
+/*
+ * jti (RFC 7519 section 4.1.7) is a string.  Only its hash is kept: it
+ * names the token in the single-use store, and the token itself is
+ * never stored anywhere.
+ */
+static enum claims_err
+read_jti(struct json_object *o, struct claims *c)
+{
+	crypto_hash_sha256_state	 st;
+	struct json_object		*v;
+
+	if (!json_object_object_get_ex(o, "jti", &v))
+		return CLAIMS_OK;
+	if (!json_object_is_type(v, json_type_string))
+		return CLAIMS_MALFORMED;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)"jti:", 4);
+	crypto_hash_sha256_update(&st,
+	    (const unsigned char *)json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v));
+	crypto_hash_sha256_final(&st, c->jti_hash);
+	c->has_jti = true;
+	return CLAIMS_OK;
+}
+
 static void
 read_phone(struct json_object *o, const char *name, struct claims *c)
 {
@@ -205,7 +232,23 @@ claims_check(const struct config *cfg, const char *payload, size_t len,
 		rc = CLAIMS_NOT_YET_VALID;
 		goto out;
 	}
-	if ((rc = read_scopes(o, &c->scopes)) != CLAIMS_OK ||
+	/*
+	 * With a lifetime bound, a token must say when it was issued: one
+	 * without iat could live for as long as its exp says.
+	 */
+	if (cfg->max_token_lifetime > 0) {
+		if (isinf(iat)) {
+			rc = CLAIMS_NO_IAT;
+			goto out;
+		}
+		if (exp - iat > (double)cfg->max_token_lifetime) {
+			rc = CLAIMS_TOO_LONG_LIVED;
+			goto out;
+		}
+	}
+	c->exp = exp;
+	if ((rc = read_jti(o, c)) != CLAIMS_OK ||
+	    (rc = read_scopes(o, &c->scopes)) != CLAIMS_OK ||
 	    (rc = read_amr(o, cfg, &c->network_auth)) != CLAIMS_OK)
 		goto out;
 	read_phone(o, cfg->phone_claim, c);

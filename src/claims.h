@@ -26,10 +26,18 @@ enum claims_err {
 	CLAIMS_NO_EXPIRY,
 	CLAIMS_EXPIRED,
 	CLAIMS_NOT_YET_VALID,
+	CLAIMS_NO_IAT,		/* max_token_lifetime set, no iat to check */
+	CLAIMS_TOO_LONG_LIVED,	/* exp - iat over max_token_lifetime */
 	CLAIMS__MAX
 };
 
+#define CLAIMS_JTI_HASH_BYTES	32
+
 struct claims {
+	double		 exp;		/* for how long a use is remembered */
+	bool		 has_jti;
+	/* SHA-256 of "jti:" and the jti: the token's identity, unkept. */
+	unsigned char	 jti_hash[CLAIMS_JTI_HASH_BYTES];
 	unsigned	 scopes;	/* bit (1 << enum scope) */
 	bool		 network_auth;	/* amr holds a network method */
 	bool		 phone_ok;

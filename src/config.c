@@ -24,6 +24,12 @@ enum config_key {
 	KEY_API_VERSION,
 	KEY_DECRYPTION_KEYS_FILE,
 	KEY_REQUIRE_ENCRYPTED,
+	KEY_SINGLE_USE,
+	KEY_SINGLE_USE_FILE,
+	KEY_SINGLE_USE_CAPACITY,
+	KEY_MAX_TOKEN_LIFETIME,
+	KEY_USER,
+	KEY_REQUEST_TIMEOUT,
 	KEY__MAX
 };
 
@@ -44,6 +50,16 @@ static int	set_decryption_keys_file(struct config *, const char *, char *,
 		    size_t);
 static int	set_require_encrypted(struct config *, const char *, char *,
 		    size_t);
+static int	set_single_use(struct config *, const char *, char *, size_t);
+static int	set_single_use_file(struct config *, const char *, char *,
+		    size_t);
+static int	set_single_use_capacity(struct config *, const char *, char *,
+		    size_t);
+static int	set_max_token_lifetime(struct config *, const char *, char *,
+		    size_t);
+static int	set_user(struct config *, const char *, char *, size_t);
+static int	set_request_timeout(struct config *, const char *, char *,
+		    size_t);
 
 static const struct key_def keys[KEY__MAX] = {
 	[KEY_JWKS_FILE] =	{ "jwks_file", 1, set_jwks_file },
@@ -57,6 +73,14 @@ static const struct key_def keys[KEY__MAX] = {
 	    set_decryption_keys_file },
 	[KEY_REQUIRE_ENCRYPTED] = { "require_encrypted", 0,
 	    set_require_encrypted },
+	[KEY_SINGLE_USE] =	{ "single_use", 0, set_single_use },
+	[KEY_SINGLE_USE_FILE] =	{ "single_use_file", 0, set_single_use_file },
+	[KEY_SINGLE_USE_CAPACITY] = { "single_use_capacity", 0,
+				    set_single_use_capacity },
+	[KEY_MAX_TOKEN_LIFETIME] = { "max_token_lifetime", 0,
+				    set_max_token_lifetime },
+	[KEY_USER] =		{ "user", 0, set_user },
+	[KEY_REQUEST_TIMEOUT] =	{ "request_timeout", 0, set_request_timeout },
 };
 
 static int
@@ -114,6 +138,77 @@ set_leeway(struct config *c, const char *v, char *err, size_t errlen)
 	}
 	c->leeway = n;
 	return 0;
+}
+
+/* A whole number from min to max, named in the error. */
+static int
+set_number(long *dst, const char *v, long min, long max, const char *what,
+    char *err, size_t errlen)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < min || n > max) {
+		snprintf(err, errlen, "%s must be a whole number from %ld to %ld",
+		    what, min, max);
+		return -1;
+	}
+	*dst = n;
+	return 0;
+}
+
+static int
+set_single_use(struct config *c, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "yes") == 0)
+		c->single_use = 1;
+	else if (strcmp(v, "no") == 0)
+		c->single_use = 0;
+	else {
+		snprintf(err, errlen, "single_use must be yes or no");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_single_use_file(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_string(&c->single_use_file, v, 0, err, errlen);
+}
+
+static int
+set_single_use_capacity(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_number(&c->single_use_capacity, v, 1,
+	    CONFIG_SINGLE_USE_CAPACITY_MAX, "single_use_capacity (tokens)",
+	    err, errlen);
+}
+
+static int
+set_max_token_lifetime(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_number(&c->max_token_lifetime, v, 1, 86400,
+	    "max_token_lifetime (seconds)", err, errlen);
+}
+
+static int
+set_user(struct config *c, const char *v, char *err, size_t errlen)
+{
+	return set_string(&c->user, v, 0, err, errlen);
+}
+
+static int
+set_request_timeout(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_number(&c->request_timeout, v, 1, 3600,
+	    "request_timeout (seconds)", err, errlen);
 }
 
 static void
@@ -197,6 +292,8 @@ config_defaults(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->leeway = CONFIG_DEFAULT_LEEWAY;
 	c->api_version = API_V0;
+	c->single_use_capacity = CONFIG_DEFAULT_SINGLE_USE_CAPACITY;
+	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
 }
 
 static char *
@@ -319,9 +416,17 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    "decryption_keys_file", path);
 		goto out;
 	}
+	/* The seen-set must be one file every worker of the pool opens. */
+	if (c->single_use && c->single_use_file == NULL) {
+		snprintf(err, errlen, "%s: single_use = yes needs "
+		    "single_use_file", path);
+		goto out;
+	}
 	if (config_resolve(&c->jwks_file, path, why, sizeof(why)) == -1 ||
 	    config_resolve(&c->decryption_keys_file, path, why,
-	    sizeof(why)) == -1) {
+	    sizeof(why)) == -1 ||
+	    config_resolve(&c->single_use_file, path, why, sizeof(why))
+	    == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
@@ -342,6 +447,8 @@ config_free(struct config *c)
 	free(c->audience);
 	free(c->phone_claim);
 	free(c->decryption_keys_file);
+	free(c->single_use_file);
+	free(c->user);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));
 }

@@ -13,6 +13,9 @@
 #define CONFIG_AMR_MAX		8
 #define CONFIG_ERR_MAX		512
 #define CONFIG_DEFAULT_LEEWAY	30
+#define CONFIG_DEFAULT_SINGLE_USE_CAPACITY	65536
+#define CONFIG_SINGLE_USE_CAPACITY_MAX		1048576
+#define CONFIG_DEFAULT_REQUEST_TIMEOUT		10
 
 struct config {
 	char			*jwks_file;
@@ -25,6 +28,12 @@ struct config {
 	enum api_version	 api_version;
 	char			*decryption_keys_file;	/* NULL: none */
 	bool			 require_encrypted;
+	int			 single_use;	/* a token is good for one call */
+	char			*single_use_file; /* the shared seen-set */
+	long			 single_use_capacity;
+	long			 max_token_lifetime; /* exp - iat; 0: any */
+	char			*user;		/* to switch to from root */
+	long			 request_timeout; /* seconds per request */
 };
 
 int	config_load(struct config *, const char *path, char *err, size_t);

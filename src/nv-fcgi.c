@@ -4,11 +4,15 @@
  * signals.  Started by a web server, spawn-fcgi or systemd it finds its
  * listening socket on fd 0; with -s or -b it opens its own; with
  * neither and no socket on fd 0 it answers one CGI request and exits.
+ * Once set up it confines itself (sandbox.c), and every request runs
+ * against a deadline of request_timeout seconds.
  * Before each FastCGI request it lets the key set pick up a replaced
  * file, and re-reads it after SIGHUP.
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,15 +27,20 @@
 #include "config.h"
 #include "deckeys.h"
 #include "keys.h"
+#include "replay.h"
+#include "sandbox.h"
 #include "service.h"
 
 #define EX_USAGE_CODE	64
 #define EX_CONFIG_CODE	78
+#define EX_SOFTWARE_CODE 70
 #define LISTEN_BACKLOG	128
+#define DEADLINE_NUDGE_USEC	100000	/* SIGALRM again after the deadline */
 
 extern char **environ;
 
 static volatile sig_atomic_t shutdown_requested;
+static volatile sig_atomic_t deadline_passed;
 static volatile sig_atomic_t reload_requested;
 
 static void
@@ -53,6 +62,13 @@ on_signal(int sig)
 	FCGX_ShutdownPending();
 }
 
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	deadline_passed = 1;
+}
+
 /* Only a flag: the reload itself runs in the loop, between requests. */
 static void
 on_hangup(int sig)
@@ -61,7 +77,10 @@ on_hangup(int sig)
 	reload_requested = 1;
 }
 
-/* No SA_RESTART: a blocked accept() must return so the loop can end. */
+/*
+ * No SA_RESTART: a blocked accept() must return so the loop can end,
+ * and a read or write blocked past the deadline must fail.
+ */
 static void
 install_signals(void)
 {
@@ -72,6 +91,8 @@ install_signals(void)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	/* SIGHUP only asks for a reload: what it interrupts goes on. */
 	sa.sa_handler = on_hangup;
 	sa.sa_flags = SA_RESTART;
@@ -79,6 +100,35 @@ install_signals(void)
 	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/*
+ * The request deadline.  SIGALRM interrupts whatever call the worker
+ * is blocked in (libfcgi's reads of a stalled peer, its lingering
+ * close, a CGI read of stdin); after the deadline it fires every
+ * DEADLINE_NUDGE_USEC, so a call entered just after one signal is
+ * interrupted by the next.
+ */
+static void
+deadline_arm(long seconds)
+{
+	struct itimerval	 it;
+
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = seconds;
+	it.it_interval.tv_usec = DEADLINE_NUDGE_USEC;
+	deadline_passed = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+deadline_disarm(void)
+{
+	struct itimerval	 it;
+
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	deadline_passed = 0;
 }
 
 static long long
@@ -95,13 +145,22 @@ read_fcgx(void *ctx, char *buf, size_t len)
 {
 	int	 n = FCGX_GetStr(buf, (int)len, (FCGX_Stream *)ctx);
 
+	/* libfcgi ends the stream on the interrupted read. */
+	if (n <= 0 && deadline_passed) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
 	return n < 0 ? -1 : (ssize_t)n;
 }
 
 static ssize_t
 read_fd(void *ctx, char *buf, size_t len)
 {
-	return read(*(const int *)ctx, buf, len);
+	ssize_t	 n = read(*(const int *)ctx, buf, len);
+
+	if (n == -1 && errno == EINTR && deadline_passed)
+		errno = ETIMEDOUT;
+	return n;
 }
 
 static int
@@ -111,7 +170,7 @@ write_fd(int fd, const char *buf, size_t len)
 
 	while (len > 0) {
 		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
+		if (n == -1 && errno == EINTR && !deadline_passed)
 			continue;
 		if (n <= 0)
 			return -1;
@@ -151,49 +210,84 @@ handle(const struct service *svc, const struct request *req, char *out,
 }
 
 static int
-serve_cgi(const struct service *svc)
+serve_cgi(const struct service *svc, long timeout)
 {
 	struct request	 req;
 	char		 out[RESPONSE_MAX];
 	int		 fd = STDIN_FILENO, rc;
 	size_t		 n;
 
+	deadline_arm(timeout);
 	request_from_env(&req, environ);
 	req.read = read_fd;
 	req.read_ctx = &fd;
 	req.body_until_eof = 0;
 	n = handle(svc, &req, out, sizeof(out));
 	rc = n > 0 && write_fd(STDOUT_FILENO, out, n) == 0 ? 0 : 1;
+	deadline_disarm();
 	sodium_memzero(out, sizeof(out));
 	return rc;
 }
 
 /*
+ * Waits for a connection (or the next request on a kept one) without
+ * a deadline, then gives the accept, the parameters, the body and the
+ * answer request_timeout seconds together.  The listening socket is
+ * non-blocking, so a worker that lost the race for a connection to
+ * another worker of the pool goes back to waiting.
+ *
  * SIGTERM and SIGINT are blocked from the moment a request is accepted
  * until it is finished: the handler installs no SA_RESTART (so that a
  * blocked accept() returns), and a signal landing in a read() or
  * write() of the request would otherwise make libfcgi fail that
  * stream, cutting the request in hand.  A signal that came meanwhile
- * is delivered at the unblock, before the next accept.
+ * is delivered at the unblock, before the next accept.  SIGALRM, the
+ * deadline, is not blocked: cutting a stalled request is its purpose.
  */
 static int
-serve_fcgi(const struct service *svc, struct keys *keys, int sock)
+serve_fcgi(const struct service *svc, struct keys *keys, int sock,
+    long timeout)
 {
 	FCGX_Request	 fr;
 	struct request	 req;
+	struct pollfd	 pfd;
 	sigset_t	 stop;
 	char		 out[RESPONSE_MAX];
 	size_t		 n;
-	int		 force;
+	int		 fl, rc, force;
 
 	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
 		lerr("cannot initialise the FastCGI request");
 		return 1;
 	}
+	if ((fl = fcntl(sock, F_GETFL)) == -1 ||
+	    fcntl(sock, F_SETFL, fl | O_NONBLOCK) == -1) {
+		lerr("cannot make the listening socket non-blocking: %s",
+		    strerror(errno));
+		return 1;
+	}
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
-	while (!shutdown_requested && FCGX_Accept_r(&fr) >= 0) {
+	while (!shutdown_requested) {
+		pfd.fd = fr.ipcFd >= 0 ? fr.ipcFd : sock;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			lerr("poll: %s", strerror(errno));
+			break;
+		}
+		deadline_arm(timeout);
+		if ((rc = FCGX_Accept_r(&fr)) < 0) {
+			deadline_disarm();
+			/* Taken by another worker, or a peer that stalled. */
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
+			    rc == -EINTR)
+				continue;
+			break;
+		}
 		sigprocmask(SIG_BLOCK, &stop, NULL);
 		force = reload_requested;
 		reload_requested = 0;
@@ -207,6 +301,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock)
 			FCGX_PutStr(out, (int)n, fr.out);
 		sodium_memzero(out, sizeof(out));
 		FCGX_Finish_r(&fr);
+		deadline_disarm();
 		sigprocmask(SIG_UNBLOCK, &stop, NULL);
 	}
 	FCGX_Free(&fr, 1);
@@ -220,9 +315,11 @@ main(int argc, char *argv[])
 	struct keys	 keys;
 	struct deckeys	 dec;
 	struct service	 svc;
+	struct sandbox_user su;
 	const char	*conf = NULL, *sock_path = NULL, *bind_addr = NULL;
+	const char	*selftest;
 	char		 err[CONFIG_ERR_MAX];
-	int		 ch, sock = 0, rc;
+	int		 ch, sock = 0, rc, cgi = 0;
 
 	log_set_name("nv-fcgi");
 	while ((ch = getopt(argc, argv, "b:c:hs:V")) != -1) {
@@ -271,6 +368,7 @@ main(int argc, char *argv[])
 	svc.cfg = &cfg;
 	svc.keys = &keys.set;
 	svc.deckeys = NULL;
+	svc.replay = NULL;
 	if (cfg.decryption_keys_file != NULL) {
 		/* Better no start than a worker that refuses every token. */
 		if (!crypto_aead_aes256gcm_is_available()) {
@@ -289,6 +387,20 @@ main(int argc, char *argv[])
 		}
 		svc.deckeys = &dec;
 	}
+	/* Read now: the environment is the test's, not a client's. */
+	selftest = getenv("NV_SANDBOX_SELFTEST");
+	if (sandbox_user(cfg.user, &su, err, sizeof(err)) == -1) {
+		lerr("%s", err);
+		rc = EX_CONFIG_CODE;
+		goto out;
+	}
+	if (cfg.single_use && replay_open(&svc.replay, cfg.single_use_file,
+	    (size_t)cfg.single_use_capacity, su.uid, su.gid, err,
+	    sizeof(err)) == -1) {
+		lerr("%s", err);
+		rc = EX_CONFIG_CODE;
+		goto out;
+	}
 	install_signals();
 	if (FCGX_Init() != 0) {
 		lerr("cannot initialise libfcgi");
@@ -304,13 +416,20 @@ main(int argc, char *argv[])
 			rc = 1;
 			goto out;
 		}
-		rc = serve_fcgi(&svc, &keys, sock);
-	} else if (FCGX_IsCGI())
-		rc = serve_cgi(&svc);
-	else
-		rc = serve_fcgi(&svc, &keys, 0);
+	} else
+		cgi = FCGX_IsCGI();
+	/* Everything opened: from here on the worker needs no more. */
+	if (sandbox_enter(cfg.user, &su, err, sizeof(err)) == -1) {
+		lerr("%s", err);
+		rc = EX_SOFTWARE_CODE;
+		goto out;
+	}
+	sandbox_selftest(selftest);
+	rc = cgi ? serve_cgi(&svc, cfg.request_timeout) :
+	    serve_fcgi(&svc, &keys, sock, cfg.request_timeout);
 out:
 	deckeys_free(&dec);
+	replay_close(svc.replay);
 	keys_close(&keys);
 	config_free(&cfg);
 	return rc;

@@ -71,6 +71,8 @@ read_upto(const struct request *r, char *buf, size_t want, size_t *got)
 		n = r->read(r->read_ctx, buf + *got, want - *got);
 		if (n == -1 && errno == EINTR)
 			continue;
+		if (n == -1 && errno == ETIMEDOUT)
+			return BODY_TIMEOUT;
 		if (n < 0)
 			return BODY_READ_ERROR;
 		if (n == 0)

@@ -38,7 +38,8 @@ enum body_err {
 	BODY_TOO_LARGE,
 	BODY_SHORT,		/* fewer bytes than Content-Length said */
 	BODY_BAD_LENGTH,	/* Content-Length not a number */
-	BODY_READ_ERROR
+	BODY_READ_ERROR,
+	BODY_TIMEOUT		/* not all there within request_timeout */
 };
 
 void		 request_from_env(struct request *, char *const *envp);

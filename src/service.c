@@ -5,7 +5,15 @@
  * Content-Type (415), body (400).  The token is checked before the
  * body is read, so an unauthenticated client cannot make the worker
  * parse anything of its choosing.
+ *
+ * With single_use, a token is used up by the first call it
+ * authenticates: it is recorded once its signature and 401-class
+ * claims pass, before the 403 checks, so a call refused for scope,
+ * amr, number, media type or body has still spent it ("restricted to
+ * a single API call").  A token that fails authentication is not
+ * recorded, so only tokens the issuer signed can take room in the store.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +32,40 @@ static const char *const body_errors[] = {
 	[BODY_SHORT] = "request body is shorter than its Content-Length",
 	[BODY_BAD_LENGTH] = "Content-Length is not a number",
 	[BODY_READ_ERROR] = "request body could not be read",
+	[BODY_TIMEOUT] = "request body was not received in time",
 };
+
+/*
+ * The name of a token in the single-use store: its jti, else the
+ * SHA-256 of the signed token (the JWS inside a JWE, so that the same
+ * token encrypted again is still the same token).
+ */
+static void
+service_token_key(unsigned char key[REPLAY_KEY_BYTES], const char *tok,
+    size_t len, const struct claims *c)
+{
+	if (c->has_jti)
+		memcpy(key, c->jti_hash, REPLAY_KEY_BYTES);
+	else
+		replay_key_token(key, tok, len);
+}
+
+/* Spends the token in the shared store until it would expire. */
+static enum replay_err
+service_single_use(const struct service *svc,
+    const unsigned char key[REPLAY_KEY_BYTES], const struct claims *c,
+    time_t now)
+{
+	double		 until = c->exp + (double)svc->cfg->leeway;
+	int64_t		 expires;
+
+	/* Remembered for as long as the token would be accepted. */
+	if (until >= 9.2e18)
+		expires = INT64_MAX;
+	else if ((double)(expires = (int64_t)until) < until)
+		expires++;
+	return replay_use(svc->replay, key, expires, (int64_t)now);
+}
 
 /*
  * A compact JWS has three segments, a compact JWE five.  The JWE's
@@ -33,7 +74,8 @@ static const char *const body_errors[] = {
  */
 static int
 service_token_check(const struct service *svc, const char *tok, size_t len,
-    time_t now, struct token_result *tr, const char **detail)
+    time_t now, struct token_result *tr, const char **detail,
+    unsigned char key[REPLAY_KEY_BYTES])
 {
 	char		 inner[TOKEN_MAX + 1];
 	size_t		 ilen;
@@ -63,9 +105,12 @@ service_token_check(const struct service *svc, const char *tok, size_t len,
 	default:
 		break;		/* token_verify says it is malformed */
 	}
-	if (token_verify(svc->cfg, svc->keys, tok, len, now, tr) == TOKEN_OK)
+	if (token_verify(svc->cfg, svc->keys, tok, len, now, tr) ==
+	    TOKEN_OK) {
+		if (svc->replay != NULL)
+			service_token_key(key, tok, len, &tr->claims);
 		rc = 0;
-	else
+	} else
 		*detail = tr->err == TOKEN_BAD_CLAIMS ?
 		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
 	if (tok == inner)
@@ -80,6 +125,7 @@ service_token(const struct service *svc, const struct request *req,
     struct token_result *tr, struct response *resp,
     struct service_outcome *out)
 {
+	unsigned char	 key[REPLAY_KEY_BYTES];
 	const char	*tok;
 	size_t		 len;
 
@@ -96,8 +142,26 @@ service_token(const struct service *svc, const struct request *req,
 	case BEARER_OK:
 		break;
 	}
-	if (service_token_check(svc, tok, len, now, tr, &out->detail) != 0)
+	if (service_token_check(svc, tok, len, now, tr, &out->detail, key)
+	    != 0)
 		goto invalid;
+	if (svc->replay != NULL) {
+		switch (service_single_use(svc, key, &tr->claims, now)) {
+		case REPLAY_OK:
+			break;
+		case REPLAY_SEEN:
+			out->detail = replay_strerror(REPLAY_SEEN);
+			goto invalid;
+		case REPLAY_FULL:
+			/* Fail closed; the request log line says why. */
+			out->detail = replay_strerror(REPLAY_FULL);
+			goto invalid;
+		default:
+			out->detail = replay_strerror(REPLAY_FAILED);
+			response_error(resp, v, NVE_INTERNAL, NULL);
+			return -1;
+		}
+	}
 	if ((tr->claims.scopes & (1u << route->scope)) == 0) {
 		out->detail = "scope missing";
 		snprintf(resp->www_authenticate,

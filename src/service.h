@@ -10,6 +10,7 @@
 #include "config.h"
 #include "deckeys.h"
 #include "jwks.h"
+#include "replay.h"
 #include "request.h"
 #include "response.h"
 
@@ -17,6 +18,7 @@ struct service {
 	const struct config	*cfg;
 	const struct jwks	*keys;
 	const struct deckeys	*deckeys;	/* NULL: no decryption key */
+	struct replay		*replay;	/* single_use = yes, else NULL */
 };
 
 struct service_outcome {

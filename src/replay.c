@@ -1,0 +1,478 @@
+/*
+ * The single-use store in one mapped file: a header with a robust
+ * process-shared mutex, then an open-addressing table of (SHA-256,
+ * expiry) pairs.  Workers forked by spawn-fcgi or a web server each
+ * open the file by name, so one set serves the whole pool.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "replay.h"
+
+#define REPLAY_MAGIC		"nv-single-use-1"	/* 15 + NUL */
+#define REPLAY_HEADER_BYTES	256
+#define REPLAY_EMPTY		0	/* expires of a free slot */
+
+struct replay_entry {
+	unsigned char	 key[REPLAY_KEY_BYTES];
+	int64_t		 expires;
+};
+
+struct replay_header {
+	char		 magic[16];
+	uint64_t	 capacity;	/* live tokens at most */
+	uint64_t	 slots;		/* a power of two, >= 2 * capacity */
+	uint64_t	 count;		/* slots in use, expired or not */
+	pthread_mutex_t	 lock;
+};
+
+_Static_assert(sizeof(struct replay_header) <= REPLAY_HEADER_BYTES,
+    "replay header too large");
+
+struct replay {
+	int			 fd;
+	unsigned char		*map;
+	size_t			 maplen;
+	struct replay_header	*h;
+	struct replay_entry	*e;
+};
+
+static const char *const replay_messages[REPLAY__MAX] = {
+	[REPLAY_OK] = "first use",
+	[REPLAY_SEEN] = "token already used",
+	[REPLAY_FULL] = "single-use store full",
+	[REPLAY_FAILED] = "single-use store unavailable",
+};
+
+const char *
+replay_strerror(enum replay_err e)
+{
+	return (unsigned)e < REPLAY__MAX ? replay_messages[e] : "?";
+}
+
+void
+replay_key_token(unsigned char key[REPLAY_KEY_BYTES], const char *tok,
+    size_t len)
+{
+	crypto_hash_sha256_state	 st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)"jws:", 4);
+	crypto_hash_sha256_update(&st, (const unsigned char *)tok, len);
+	crypto_hash_sha256_final(&st, key);
+}
+
+static uint64_t
+slots_for(size_t capacity)
+{
+	uint64_t	 n = 2;
+
+	/* At most half full, so probe chains stay short. */
+	while (n < 2 * (uint64_t)capacity)
+		n <<= 1;
+	return n;
+}
+
+static size_t
+map_length(uint64_t slots)
+{
+	return REPLAY_HEADER_BYTES + slots * sizeof(struct replay_entry);
+}
+
+/* The key is already a uniform hash: its first bytes pick the slot. */
+static uint64_t
+home_of(const struct replay *r, const unsigned char *key)
+{
+	uint64_t	 h;
+
+	memcpy(&h, key, sizeof(h));
+	return h & (r->h->slots - 1);
+}
+
+/*
+ * Frees slot i and shifts later entries of its cluster back, so that
+ * every entry stays reachable from its home slot without tombstones
+ * (Knuth's deletion for linear probing).
+ */
+static void
+slot_delete(struct replay *r, uint64_t i)
+{
+	uint64_t	 mask = r->h->slots - 1, j = i, k;
+
+	for (;;) {
+		r->e[i].expires = REPLAY_EMPTY;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (r->e[j].expires == REPLAY_EMPTY)
+				goto done;
+			k = home_of(r, r->e[j].key);
+			/* Stays if its home lies cyclically in (i, j]. */
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		r->e[i] = r->e[j];
+		i = j;
+	}
+done:
+	r->h->count--;
+}
+
+static void
+slot_insert(struct replay *r, const unsigned char *key, int64_t expires)
+{
+	uint64_t	 mask = r->h->slots - 1, i = home_of(r, key);
+
+	while (r->e[i].expires != REPLAY_EMPTY)
+		i = (i + 1) & mask;
+	memcpy(r->e[i].key, key, REPLAY_KEY_BYTES);
+	r->e[i].expires = expires;
+	r->h->count++;
+}
+
+/* Forgets every expired entry. */
+static void
+purge(struct replay *r, int64_t now)
+{
+	uint64_t	 i;
+
+	for (i = 0; i < r->h->slots; i++)
+		while (r->e[i].expires != REPLAY_EMPTY &&
+		    r->e[i].expires <= now)
+			slot_delete(r, i);
+}
+
+/*
+ * Puts the live entries of old (slots entries) into r, keeping the
+ * later expiry of duplicates.  Used after a worker died holding the
+ * lock mid-change, and when the capacity changed between runs.
+ */
+static int
+reinsert(struct replay *r, const struct replay_entry *old, uint64_t slots)
+{
+	uint64_t	 i, j, mask = r->h->slots - 1;
+
+	for (i = 0; i < slots; i++) {
+		if (old[i].expires == REPLAY_EMPTY)
+			continue;
+		for (j = home_of(r, old[i].key); r->e[j].expires !=
+		    REPLAY_EMPTY; j = (j + 1) & mask)
+			if (memcmp(r->e[j].key, old[i].key,
+			    REPLAY_KEY_BYTES) == 0)
+				break;
+		if (r->e[j].expires != REPLAY_EMPTY) {
+			if (old[i].expires > r->e[j].expires)
+				r->e[j].expires = old[i].expires;
+			continue;
+		}
+		if (r->h->count >= r->h->capacity)
+			return -1;
+		slot_insert(r, old[i].key, old[i].expires);
+	}
+	return 0;
+}
+
+static int
+rebuild(struct replay *r)
+{
+	struct replay_entry	*copy;
+	size_t			 len = r->h->slots * sizeof(*copy);
+
+	if ((copy = malloc(len)) == NULL)
+		return -1;
+	memcpy(copy, r->e, len);
+	memset(r->e, 0, len);
+	r->h->count = 0;
+	(void)reinsert(r, copy, r->h->slots);
+	free(copy);
+	return 0;
+}
+
+static int
+replay_lock(struct replay *r)
+{
+	int	 e = pthread_mutex_lock(&r->h->lock);
+
+	/*
+	 * A worker died holding the lock, perhaps mid-shift: rebuild the
+	 * table from what is there before trusting it again.
+	 */
+	if (e == EOWNERDEAD) {
+		if (rebuild(r) == -1)
+			return -1;
+		return pthread_mutex_consistent(&r->h->lock) == 0 ? 0 : -1;
+	}
+	return e == 0 ? 0 : -1;
+}
+
+enum replay_err
+replay_use(struct replay *r, const unsigned char key[REPLAY_KEY_BYTES],
+    int64_t expires, int64_t now)
+{
+	uint64_t	 i, mask;
+	enum replay_err	 rc;
+
+	if (expires <= REPLAY_EMPTY)
+		expires = REPLAY_EMPTY + 1;
+	if (replay_lock(r) == -1)
+		return REPLAY_FAILED;
+	mask = r->h->slots - 1;
+	i = home_of(r, key);
+	while (r->e[i].expires != REPLAY_EMPTY) {
+		if (r->e[i].expires <= now) {
+			/* Shifts the next entry of the chain into i. */
+			slot_delete(r, i);
+			continue;
+		}
+		if (memcmp(r->e[i].key, key, REPLAY_KEY_BYTES) == 0) {
+			rc = REPLAY_SEEN;
+			goto out;
+		}
+		i = (i + 1) & mask;
+	}
+	if (r->h->count >= r->h->capacity)
+		purge(r, now);
+	if (r->h->count >= r->h->capacity) {
+		rc = REPLAY_FULL;
+		goto out;
+	}
+	slot_insert(r, key, expires);
+	rc = REPLAY_OK;
+out:
+	pthread_mutex_unlock(&r->h->lock);
+	return rc;
+}
+
+size_t
+replay_count(struct replay *r)
+{
+	size_t	 n;
+
+	if (replay_lock(r) == -1)
+		return 0;
+	n = (size_t)r->h->count;
+	pthread_mutex_unlock(&r->h->lock);
+	return n;
+}
+
+size_t
+replay_capacity(const struct replay *r)
+{
+	return (size_t)r->h->capacity;
+}
+
+static int
+map_file(struct replay *r, size_t len, char *err, size_t errlen,
+    const char *path)
+{
+	void	*m;
+
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	if (m == MAP_FAILED) {
+		snprintf(err, errlen, "%s: mmap: %s", path, strerror(errno));
+		return -1;
+	}
+	r->map = m;
+	r->maplen = len;
+	r->h = (struct replay_header *)(void *)r->map;
+	r->e = (struct replay_entry *)(void *)(r->map + REPLAY_HEADER_BYTES);
+	return 0;
+}
+
+static void
+unmap_file(struct replay *r)
+{
+	if (r->map != NULL)
+		munmap(r->map, r->maplen);
+	r->map = NULL;
+	r->h = NULL;
+	r->e = NULL;
+}
+
+/* Lays out an empty table in a file of the right length. */
+static int
+init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
+    const char *path)
+{
+	pthread_mutexattr_t	 a;
+	uint64_t		 slots = slots_for(capacity);
+	int			 e;
+
+	if (ftruncate(r->fd, 0) == -1 ||
+	    ftruncate(r->fd, (off_t)map_length(slots)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (map_file(r, map_length(slots), err, errlen, path) == -1)
+		return -1;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	e = pthread_mutex_init(&r->h->lock, &a);
+	pthread_mutexattr_destroy(&a);
+	if (e != 0) {
+		snprintf(err, errlen, "%s: cannot make a shared lock", path);
+		return -1;
+	}
+	r->h->capacity = capacity;
+	r->h->slots = slots;
+	r->h->count = 0;
+	/* The magic last: a half-made file is never taken for a table. */
+	memcpy(r->h->magic, REPLAY_MAGIC, sizeof(REPLAY_MAGIC));
+	return 0;
+}
+
+/* The header as found, if it describes a table of the file's length. */
+static int
+read_header(int fd, off_t size, struct replay_header *h)
+{
+	if (size < REPLAY_HEADER_BYTES ||
+	    pread(fd, h, sizeof(*h), 0) != (ssize_t)sizeof(*h) ||
+	    memcmp(h->magic, REPLAY_MAGIC, sizeof(REPLAY_MAGIC)) != 0 ||
+	    h->slots == 0 || (h->slots & (h->slots - 1)) != 0 ||
+	    h->slots > slots_for(1048576) ||
+	    (off_t)map_length(h->slots) != size || h->count > h->slots)
+		return -1;
+	return 0;
+}
+
+/*
+ * The table was made for another capacity and no worker has it open:
+ * carry its live entries into a table of the new size, so a restart
+ * with a new setting cannot make a used token good again.
+ */
+static int
+resize_table(struct replay *r, const struct replay_header *old,
+    size_t capacity, char *err, size_t errlen, const char *path)
+{
+	struct replay_entry	*copy = NULL;
+	size_t			 len = 0;
+	int			 rc = -1;
+
+	if (old != NULL) {
+		if (map_file(r, map_length(old->slots), err, errlen, path)
+		    == -1)
+			goto out;
+		len = old->slots * sizeof(*copy);
+		if ((copy = malloc(len)) == NULL) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			goto out;
+		}
+		memcpy(copy, r->e, len);
+		unmap_file(r);
+	}
+	if (init_table(r, capacity, err, errlen, path) == -1)
+		goto out;
+	if (copy != NULL && reinsert(r, copy, old->slots) == -1) {
+		snprintf(err, errlen, "%s: holds more live tokens than "
+		    "single_use_capacity %zu", path, capacity);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(copy);
+	return rc;
+}
+
+static int
+set_init_lock(int fd, short type)
+{
+	struct flock	 fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_len = 1;
+	while (fcntl(fd, F_SETLKW, &fl) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/*
+ * Two locks: an fcntl lock on the first byte serializes workers that
+ * start at once, and a shared flock held for the life of each worker
+ * tells a starting worker whether any other still uses the table.
+ */
+int
+replay_open(struct replay **out, const char *path, size_t capacity,
+    uid_t owner, gid_t group, char *err, size_t errlen)
+{
+	struct replay		*r;
+	struct replay_header	 h;
+	struct stat		 st;
+	int			 have_header, rc = -1;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((r->fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (set_init_lock(r->fd, F_WRLCK) == -1 || fstat(r->fd, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* Nobody else may write tokens in, or take them out. */
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 ||
+	    (st.st_uid != geteuid() && st.st_uid != owner)) {
+		snprintf(err, errlen, "%s: must be a regular file of this "
+		    "service's user with mode 0600", path);
+		goto out;
+	}
+	have_header = read_header(r->fd, st.st_size, &h) == 0;
+	if (have_header && h.capacity == capacity &&
+	    h.slots == slots_for(capacity)) {
+		if (map_file(r, map_length(h.slots), err, errlen, path) == -1)
+			goto out;
+	} else if (flock(r->fd, LOCK_EX | LOCK_NB) == 0) {
+		if (resize_table(r, have_header ? &h : NULL, capacity, err,
+		    errlen, path) == -1)
+			goto out;
+	} else {
+		snprintf(err, errlen, "%s: in use by workers with "
+		    "single_use_capacity %llu: stop them first", path,
+		    have_header ? (unsigned long long)h.capacity : 0ULL);
+		goto out;
+	}
+	if (flock(r->fd, LOCK_SH) == -1 ||
+	    (owner != (uid_t)-1 && fchown(r->fd, owner, group) == -1)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (r->fd != -1)
+		(void)set_init_lock(r->fd, F_UNLCK);
+	if (rc == -1) {
+		replay_close(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void
+replay_close(struct replay *r)
+{
+	if (r == NULL)
+		return;
+	unmap_file(r);
+	if (r->fd != -1)
+		close(r->fd);
+	free(r);
+}
