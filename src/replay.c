@@ -140,16 +140,25 @@ slot_insert(struct replay *r, const unsigned char *key, int64_t expires)
 	r->h->count++;
 }
 
-/* Forgets every expired entry. */
+/*
+ * Forgets every expired entry.  The sweep starts after a free slot (the
+ * table is never more than half full): deletions only pull entries
+ * back within their cluster, never past a free slot, so from there in
+ * order each entry is looked at after any move that concerns it.
+ */
 static void
 purge(struct replay *r, int64_t now)
 {
-	uint64_t	 i;
+	uint64_t	 mask = r->h->slots - 1, start, n, i;
 
-	for (i = 0; i < r->h->slots; i++)
+	for (start = 0; r->e[start].expires != REPLAY_EMPTY; start++)
+		continue;
+	for (n = 1; n < r->h->slots; n++) {
+		i = (start + n) & mask;
 		while (r->e[i].expires != REPLAY_EMPTY &&
 		    r->e[i].expires <= now)
 			slot_delete(r, i);
+	}
 }
 
 /*

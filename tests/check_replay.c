@@ -1,0 +1,291 @@
+/*
+ * Unit tests of the single-use store (src/replay.c): first use and
+ * reuse, expiry, full means refused, the file shared between processes,
+ * a capacity change, and a random run checked against a plain model.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <sodium.h>
+
+#include "replay.h"
+
+static char	 dir[64];
+static char	 path[128];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_replay.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/store", dir);
+}
+
+static void
+teardown(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+key_of(unsigned char key[REPLAY_KEY_BYTES], unsigned n)
+{
+	char	 s[32];
+
+	snprintf(s, sizeof(s), "token-%u", n);
+	replay_key_token(key, s, strlen(s));
+}
+
+static struct replay *
+open_store(size_t capacity)
+{
+	struct replay	*r;
+	char		 err[256];
+
+	if (replay_open(&r, path, capacity, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) == -1)
+		ck_abort_msg("replay_open: %s", err);
+	return r;
+}
+
+START_TEST(first_use_then_seen)
+{
+	struct replay	*r = open_store(16);
+	unsigned char	 a[REPLAY_KEY_BYTES], b[REPLAY_KEY_BYTES];
+
+	key_of(a, 1);
+	key_of(b, 2);
+	ck_assert_int_eq(replay_use(r, a, 1000, 10), REPLAY_OK);
+	ck_assert_int_eq(replay_use(r, a, 1000, 11), REPLAY_SEEN);
+	ck_assert_int_eq(replay_use(r, b, 1000, 12), REPLAY_OK);
+	ck_assert_int_eq(replay_use(r, b, 1000, 13), REPLAY_SEEN);
+	ck_assert_uint_eq(replay_count(r), 2);
+	replay_close(r);
+}
+END_TEST
+
+START_TEST(forgotten_after_expiry)
+{
+	struct replay	*r = open_store(16);
+	unsigned char	 a[REPLAY_KEY_BYTES];
+
+	key_of(a, 1);
+	ck_assert_int_eq(replay_use(r, a, 100, 10), REPLAY_OK);
+	ck_assert_int_eq(replay_use(r, a, 100, 99), REPLAY_SEEN);
+	/* At 100 the token itself is no longer accepted: entry gone. */
+	ck_assert_int_eq(replay_use(r, a, 200, 100), REPLAY_OK);
+	ck_assert_uint_eq(replay_count(r), 1);
+	replay_close(r);
+}
+END_TEST
+
+START_TEST(full_fails_closed_then_purges)
+{
+	struct replay	*r = open_store(4);
+	unsigned char	 k[REPLAY_KEY_BYTES];
+	unsigned	 i;
+
+	for (i = 0; i < 4; i++) {
+		key_of(k, i);
+		ck_assert_int_eq(replay_use(r, k, 100, 10), REPLAY_OK);
+	}
+	key_of(k, 4);
+	ck_assert_int_eq(replay_use(r, k, 100, 10), REPLAY_FULL);
+	/* Refused, not recorded: still refused while full. */
+	ck_assert_int_eq(replay_use(r, k, 100, 50), REPLAY_FULL);
+	key_of(k, 2);
+	ck_assert_int_eq(replay_use(r, k, 100, 50), REPLAY_SEEN);
+	/* Once the four expire, the whole table is swept for room. */
+	key_of(k, 4);
+	ck_assert_int_eq(replay_use(r, k, 300, 100), REPLAY_OK);
+	ck_assert_uint_eq(replay_count(r), 1);
+	replay_close(r);
+}
+END_TEST
+
+START_TEST(shared_between_processes)
+{
+	struct replay	*r = open_store(64);
+	unsigned char	 a[REPLAY_KEY_BYTES];
+	pid_t		 pid;
+	int		 st;
+
+	key_of(a, 7);
+	if ((pid = fork()) == 0) {
+		struct replay	*c;
+		char		 err[256];
+
+		/* A worker of its own: opens the file by name. */
+		if (replay_open(&c, path, 64, (uid_t)-1, (gid_t)-1, err,
+		    sizeof(err)) == -1)
+			_exit(2);
+		_exit(replay_use(c, a, 1000, 10) == REPLAY_OK ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(replay_use(r, a, 1000, 11), REPLAY_SEEN);
+	replay_close(r);
+}
+END_TEST
+
+/* Four processes race over the same 2000 keys: each passes once. */
+START_TEST(concurrent_first_use_once)
+{
+	enum { PROCS = 4, KEYS = 2000 };
+	struct replay	*r = open_store(4096);
+	unsigned char	 k[REPLAY_KEY_BYTES];
+	pid_t		 pid[PROCS];
+	int		 fds[2], st, i, total = 0, got;
+	unsigned	 j;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	for (i = 0; i < PROCS; i++) {
+		if ((pid[i] = fork()) == 0) {
+			struct replay	*c;
+			char		 err[256];
+			int		 ok = 0;
+
+			if (replay_open(&c, path, 4096, (uid_t)-1, (gid_t)-1,
+			    err, sizeof(err)) == -1)
+				_exit(2);
+			for (j = 0; j < KEYS; j++) {
+				key_of(k, (j * 7 + (unsigned)i * 13) % KEYS);
+				if (replay_use(c, k, 1000, 10) == REPLAY_OK)
+					ok++;
+			}
+			if (write(fds[1], &ok, sizeof(ok)) != sizeof(ok))
+				_exit(3);
+			_exit(0);
+		}
+	}
+	close(fds[1]);
+	for (i = 0; i < PROCS; i++) {
+		ck_assert_int_eq(waitpid(pid[i], &st, 0), pid[i]);
+		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	while (read(fds[0], &got, sizeof(got)) == sizeof(got))
+		total += got;
+	close(fds[0]);
+	ck_assert_int_eq(total, KEYS);
+	ck_assert_uint_eq(replay_count(r), KEYS);
+	replay_close(r);
+}
+END_TEST
+
+START_TEST(capacity_change_keeps_entries)
+{
+	struct replay	*r = open_store(4), *s;
+	unsigned char	 a[REPLAY_KEY_BYTES];
+	char		 err[256];
+
+	key_of(a, 3);
+	ck_assert_int_eq(replay_use(r, a, 1000, 10), REPLAY_OK);
+	/* In use with another capacity: refused, named in the error. */
+	ck_assert_int_eq(replay_open(&s, path, 8, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "single_use_capacity 4"));
+	replay_close(r);
+	/* Nobody uses it: resized, and the used token stays used. */
+	r = open_store(8);
+	ck_assert_uint_eq(replay_capacity(r), 8);
+	ck_assert_int_eq(replay_use(r, a, 1000, 11), REPLAY_SEEN);
+	replay_close(r);
+}
+END_TEST
+
+START_TEST(refuses_open_file)
+{
+	struct replay	*r = open_store(4);
+	char		 err[256];
+
+	replay_close(r);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "mode 0600"));
+}
+END_TEST
+
+/*
+ * A long random run against a plain list: uses, reuses and expiries
+ * interleaved in a small table, so that the deletions that shift
+ * entries back are exercised along every kind of probe chain.
+ */
+START_TEST(random_run_matches_model)
+{
+	enum { CAP = 32, POOL = 96, STEPS = 20000 };
+	struct replay	*r = open_store(CAP);
+	unsigned char	 k[REPLAY_KEY_BYTES];
+	int64_t		 model[POOL] = { 0 };	/* expiry, 0: absent */
+	int64_t		 now = 1;
+	enum replay_err	 want, got;
+	unsigned	 n, i, j, live;
+	int64_t		 exp;
+
+	for (i = 0; i < STEPS; i++) {
+		if (randombytes_uniform(4) == 0)
+			now++;
+		n = randombytes_uniform(POOL);
+		key_of(k, n);
+		for (live = 0, j = 0; j < POOL; j++)
+			if (model[j] > now)
+				live++;
+		if (model[n] > now)
+			want = REPLAY_SEEN;
+		else if (live >= CAP)
+			want = REPLAY_FULL;
+		else
+			want = REPLAY_OK;
+		exp = now + 1 + (int64_t)randombytes_uniform(20);
+		got = replay_use(r, k, exp, now);
+		ck_assert_msg(got == want, "step %u key %u: got %d want %d",
+		    i, n, got, want);
+		if (got == REPLAY_OK)
+			model[n] = exp;
+	}
+	replay_close(r);
+}
+END_TEST
+
+static Suite *
+replay_suite(void)
+{
+	Suite	*s = suite_create("replay");
+	TCase	*tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, first_use_then_seen);
+	tcase_add_test(tc, forgotten_after_expiry);
+	tcase_add_test(tc, full_fails_closed_then_purges);
+	tcase_add_test(tc, shared_between_processes);
+	tcase_add_test(tc, concurrent_first_use_once);
+	tcase_add_test(tc, capacity_change_keeps_entries);
+	tcase_add_test(tc, refuses_open_file);
+	tcase_add_test(tc, random_run_matches_model);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	if (sodium_init() < 0)
+		return 99;
+	sr = srunner_create(replay_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
