@@ -95,17 +95,23 @@ def read_response(s):
 
 
 def request(addr, method, path, headers=(), body=None, stall_after=None,
-            timeout=30.0):
+            timeout=30.0, stall_params=False):
     """Sends one request; with stall_after, only that many body bytes
-    are sent and the stream is left open.  Returns (stdout, complete,
-    seconds)."""
+    are sent and the stream is left open; with stall_params, only half
+    of the parameters.  Returns (stdout, complete, seconds)."""
     t0 = time.monotonic()
     s = connect(addr, timeout)
     try:
         msg = record(FCGI_BEGIN_REQUEST, struct.pack("!HB5x", FCGI_RESPONDER, 0))
         p = params_for(method, path, headers, body)
-        msg += record(FCGI_PARAMS, p) + record(FCGI_PARAMS, b"")
-        if body is not None:
+        if stall_params:
+            msg += record(FCGI_PARAMS, p)
+            msg = msg[:len(msg) - len(p) // 2]
+        else:
+            msg += record(FCGI_PARAMS, p) + record(FCGI_PARAMS, b"")
+        if stall_params:
+            pass
+        elif body is not None:
             if stall_after is not None:
                 # Part of the body, and no empty record to end stdin.
                 if stall_after > 0:
@@ -131,12 +137,13 @@ def main():
     ap.add_argument("--header", action="append", default=[])
     ap.add_argument("--body")
     ap.add_argument("--stall-after", type=int)
+    ap.add_argument("--stall-params", action="store_true")
     ap.add_argument("--timeout", type=float, default=30.0)
     a = ap.parse_args()
     headers = [tuple(h.split("=", 1)) for h in a.header]
     body = open(a.body, "rb").read() if a.body is not None else None
     out, complete, secs = request(a.addr, a.method, a.path, headers, body,
-                                  a.stall_after, a.timeout)
+                                  a.stall_after, a.timeout, a.stall_params)
     sys.stdout.write(out.decode("utf-8", "replace"))
     sys.stderr.write("%.3f %s\n" % (secs, "complete" if complete else "incomplete"))
     return 0
