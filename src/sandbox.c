@@ -119,7 +119,7 @@ sandbox_filter_install(char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
-	linfo("built without a system call filter");
+	lwarn("system call filter off: built without libseccomp");
 	return 0;
 }
 
