@@ -418,6 +418,12 @@ main(int argc, char *argv[])
 		}
 	} else
 		cgi = FCGX_IsCGI();
+	/*
+	 * A CGI process runs as the web server makes it, once per request:
+	 * only a long-lived worker left as root is worth a warning.
+	 */
+	if (!cgi && !su.drop && geteuid() == 0)
+		lwarn("running as root: set `user` in the configuration");
 	/* Everything opened: from here on the worker needs no more. */
 	if (sandbox_enter(cfg.user, &su, err, sizeof(err)) == -1) {
 		lerr("%s", err);

@@ -72,11 +72,8 @@ int
 sandbox_enter(const char *name, const struct sandbox_user *u, char *err,
     size_t errlen)
 {
-	if (u->drop) {
-		if (drop_root(name, u, err, errlen) == -1)
-			return -1;
-	} else if (geteuid() == 0)
-		lwarn("running as root: set `user` in the configuration");
+	if (u->drop && drop_root(name, u, err, errlen) == -1)
+		return -1;
 #ifdef __linux__
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
 		snprintf(err, errlen, "cannot set no-new-privileges: %s",
