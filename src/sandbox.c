@@ -114,10 +114,9 @@ sandbox_selftest(const char *what)
 int
 sandbox_filter_install(char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
-	lwarn("system call filter off: built without libseccomp");
-	return 0;
+	snprintf(err, errlen, "system call filter off: built without "
+	    "libseccomp");
+	return 1;
 }
 
 size_t

@@ -19,7 +19,11 @@ struct sandbox_user {
 /* Looks the configured user up while the user database is readable. */
 int	sandbox_user(const char *name, struct sandbox_user *, char *err,
 	    size_t errlen);
-/* Drops root, sets no-new-privileges, installs the filter; in order. */
+/*
+ * Drops root, sets no-new-privileges, installs the filter; in order.
+ * Returns 0, -1 on failure, or 1 when this build or run has no filter
+ * (the reason in err).
+ */
 int	sandbox_enter(const char *name, const struct sandbox_user *,
 	    char *err, size_t errlen);
 /* Number of system calls the filter allows; 0 when built without. */
@@ -33,7 +37,7 @@ size_t	sandbox_filter_size(void);
  */
 void	sandbox_selftest(const char *what);
 
-/* The filter itself: sandbox_seccomp.c, or nothing when built without. */
+/* The filter itself (sandbox_seccomp.c): 0, -1, or 1 for none. */
 int	sandbox_filter_install(char *err, size_t errlen);
 
 #endif

@@ -13,7 +13,6 @@
 
 #include <seccomp.h>
 
-#include "log.h"
 #include "sandbox.h"
 
 enum sc_arg {
@@ -138,8 +137,9 @@ sandbox_filter_install(char *err, size_t errlen)
 	int		 nr, rc = -1, e;
 
 	if (sc_unfilterable()) {
-		lwarn("system call filter off: valgrind or sanitizer build");
-		return 0;
+		snprintf(err, errlen, "system call filter off: valgrind or "
+		    "sanitizer build");
+		return 1;
 	}
 	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL) {
 		snprintf(err, errlen, "seccomp: cannot initialise");
