@@ -3,14 +3,23 @@
  * (token_verify: segments, header, key lookup, signature, claims)
  * against a bare crypto_sign_verify_detached on the same tokens, then
  * the body parser, the number comparisons and the whole pipeline
- * without FastCGI, in nanoseconds per call.  Under callgrind, run it
- * with -n 0 and -n N to get instructions per call by difference.
+ * without FastCGI, in nanoseconds per call.  With -b, one benchmark
+ * runs alone, counted by callgrind (--collect-atstart=no) and only it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
+#ifndef CALLGRIND_TOGGLE_COLLECT
+#define CALLGRIND_TOGGLE_COLLECT
+#endif
 
 #include "b64.h"
 #include "handlers.h"
@@ -325,8 +334,11 @@ main(int argc, char *argv[])
 			fprintf(stderr, "micro: no benchmark %s\n", only);
 			goto out;
 		}
+		/* With --collect-atstart=no, only the calls are counted. */
+		CALLGRIND_TOGGLE_COLLECT;
 		for (size_t j = 0; j < n; j++)
 			benches[i].run(j);
+		CALLGRIND_TOGGLE_COLLECT;
 		rc = 0;
 		goto out;
 	}
