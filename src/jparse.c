@@ -9,6 +9,7 @@
  * raw control bytes, overlong or surrogate UTF-8.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jparse.h"
@@ -118,6 +119,35 @@ scan_text(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * One tokener for the process, reset before each parse: a new one per
+ * parse costs four allocations on every request.  The worker handles
+ * one request at a time, and nothing here is used from threads.
+ */
+static struct json_tokener	*jparse_tok;
+
+static void
+jparse_release(void)
+{
+	json_tokener_free(jparse_tok);
+	jparse_tok = NULL;
+}
+
+static struct json_tokener *
+jparse_tokener(void)
+{
+	if (jparse_tok != NULL) {
+		json_tokener_reset(jparse_tok);
+		return jparse_tok;
+	}
+	if ((jparse_tok = json_tokener_new_ex(JPARSE_DEPTH_MAX)) == NULL)
+		return NULL;
+	json_tokener_set_flags(jparse_tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	atexit(jparse_release);
+	return jparse_tok;
+}
+
 enum jparse_err
 jparse_object(const char *s, size_t len, struct json_object **out)
 {
@@ -137,10 +167,8 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 		return JPARSE_NUL;
 	if (len > INT_MAX)
 		return JPARSE_SYNTAX;
-	if ((tok = json_tokener_new_ex(JPARSE_DEPTH_MAX)) == NULL)
+	if ((tok = jparse_tokener()) == NULL)
 		return JPARSE_NOMEM;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, s, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
@@ -180,6 +208,7 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 	rc = JPARSE_OK;
 out:
 	json_object_put(obj);
-	json_tokener_free(tok);
+	/* Drops what a failed parse left half built. */
+	json_tokener_reset(tok);
 	return rc;
 }

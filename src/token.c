@@ -4,7 +4,6 @@
  * in; the key comes from the configured set, never from the token.
  * The signature is checked before any claim is read.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -106,8 +105,9 @@ token_verify(const struct config *cfg, const struct jwks *set,
 	const char		*dot1, *dot2;
 	const struct jwk	*key = NULL;
 	unsigned char		 sig[crypto_sign_BYTES];
-	unsigned char		*payload = NULL;
-	size_t			 siglen, plen;
+	/* On the stack: the token's length is bounded, so is this. */
+	unsigned char		 payload[TOKEN_MAX / 4 * 3 + 2];
+	size_t			 siglen, plen, pmax = 0;
 	enum token_err		 rc;
 
 	memset(res, 0, sizeof(*res));
@@ -137,9 +137,9 @@ token_verify(const struct config *cfg, const struct jwks *set,
 		rc = TOKEN_BAD_SIGNATURE;
 		goto out;
 	}
-	plen = b64url_decoded_max((size_t)(dot2 - dot1 - 1));
-	if ((payload = malloc(plen)) == NULL ||
-	    b64url_decode(payload, plen, &plen, dot1 + 1,
+	/* Bytes decoded before a failure must be wiped too. */
+	pmax = b64url_decoded_max((size_t)(dot2 - dot1 - 1));
+	if (b64url_decode(payload, sizeof(payload), &plen, dot1 + 1,
 	    (size_t)(dot2 - dot1 - 1)) != 0) {
 		rc = TOKEN_MALFORMED;
 		goto out;
@@ -148,10 +148,7 @@ token_verify(const struct config *cfg, const struct jwks *set,
 	    &res->claims);
 	rc = res->claims_err == CLAIMS_OK ? TOKEN_OK : TOKEN_BAD_CLAIMS;
 out:
-	if (payload != NULL) {
-		sodium_memzero(payload, plen);
-		free(payload);
-	}
+	sodium_memzero(payload, pmax);
 	res->err = rc;
 	return rc;
 }
