@@ -143,6 +143,81 @@ jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
 	return 1;
 }
 
+/*
+ * Every token one key signs carries the same protected header, byte
+ * for byte, so the set remembers which key each accepted header chose:
+ * decoding and parsing it again would cost a quarter of what the token
+ * check adds to the signature.  Four slots per key, a segment may sit
+ * in either slot of a pair picked by its hash (SipHash, keyed at
+ * random): a client sending many headers can only evict entries, and
+ * a hit must match every byte.  Without memory for it, nothing is
+ * remembered and nothing else changes.
+ */
+#define JWKS_MEMO_MIN	16
+
+static void
+jwks_memo_init(struct jwks *set)
+{
+	size_t	 slots = JWKS_MEMO_MIN;
+
+	while (slots < 4 * set->n)
+		slots *= 2;
+	if ((set->memo = calloc(slots, sizeof(*set->memo))) == NULL)
+		return;
+	set->memo_slots = slots;
+	randombytes_buf(set->memo_hkey, sizeof(set->memo_hkey));
+}
+
+/* The first slot of the segment's pair, or NULL if none can hold it. */
+static struct jwks_memo_slot *
+jwks_memo_pair(const struct jwks *set, const char *seg, size_t len)
+{
+	unsigned char	 h[crypto_shorthash_BYTES];
+	size_t		 i;
+
+	if (set->memo == NULL || len > JWKS_MEMO_SEG_MAX)
+		return NULL;
+	crypto_shorthash(h, (const unsigned char *)seg, len, set->memo_hkey);
+	memcpy(&i, h, sizeof(i));
+	return &set->memo[i & (set->memo_slots - 2)];
+}
+
+static int
+jwks_memo_is(const struct jwks_memo_slot *m, const char *seg, size_t len)
+{
+	return m->key != NULL && m->len == len && memcmp(m->seg, seg, len) == 0;
+}
+
+const struct jwk *
+jwks_memo_get(const struct jwks *set, const char *seg, size_t len)
+{
+	const struct jwks_memo_slot	*m = jwks_memo_pair(set, seg, len);
+
+	if (m == NULL)
+		return NULL;
+	if (jwks_memo_is(&m[0], seg, len))
+		return m[0].key;
+	if (jwks_memo_is(&m[1], seg, len))
+		return m[1].key;
+	return NULL;
+}
+
+void
+jwks_memo_put(const struct jwks *set, const char *seg, size_t len,
+    const struct jwk *key)
+{
+	struct jwks_memo_slot	*m = jwks_memo_pair(set, seg, len);
+
+	if (m == NULL)
+		return;
+	/* The second slot when the first is taken and it is free. */
+	if (m[0].key != NULL && m[1].key == NULL)
+		m++;
+	m->key = key;
+	m->len = len;
+	memcpy(m->seg, seg, len);
+}
+
 int
 jwks_parse(struct jwks *set, const char *buf, size_t len, char *err,
     size_t errlen)
@@ -191,6 +266,7 @@ jwks_parse(struct jwks *set, const char *buf, size_t len, char *err,
 				    "twice", set->keys[i].kid);
 				goto out;
 			}
+	jwks_memo_init(set);
 	rc = 0;
 out:
 	json_object_put(root);
@@ -239,6 +315,9 @@ void
 jwks_free(struct jwks *set)
 {
 	free(set->keys);
+	free(set->memo);
 	set->keys = NULL;
 	set->n = 0;
+	set->memo = NULL;
+	set->memo_slots = 0;
 }

@@ -21,9 +21,21 @@ struct jwk {
 	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
 };
 
+#define JWKS_MEMO_SEG_MAX	256	/* longest header segment remembered */
+
+struct jwks_memo_slot {
+	const struct jwk	*key;
+	size_t			 len;
+	char			 seg[JWKS_MEMO_SEG_MAX];
+};
+
 struct jwks {
-	struct jwk	*keys;
-	size_t		 n;
+	struct jwk		*keys;
+	size_t			 n;
+	/* Header segments already judged; see jwks_memo_get(). */
+	struct jwks_memo_slot	*memo;
+	size_t			 memo_slots;	/* a power of two */
+	unsigned char		 memo_hkey[crypto_shorthash_KEYBYTES];
 };
 
 int			 jwks_load(struct jwks *, const char *path, char *err,
@@ -33,6 +45,16 @@ int			 jwks_parse(struct jwks *, const char *buf, size_t len,
 const struct jwk	*jwks_find(const struct jwks *, const char *kid,
 			    size_t kidlen);
 void			 jwks_free(struct jwks *);
+
+/*
+ * The key an accepted JWS header segment chose, remembered with the
+ * set (so a new set starts empty): NULL when that exact segment has
+ * not been put.  Only the token code decides what to put.
+ */
+const struct jwk	*jwks_memo_get(const struct jwks *, const char *seg,
+			    size_t len);
+void			 jwks_memo_put(const struct jwks *, const char *seg,
+			    size_t len, const struct jwk *);
 
 /* Reads a whole small file; shared with the other key files. */
 int			 jwks_read_file(const char *path, size_t max,

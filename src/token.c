@@ -123,9 +123,13 @@ token_verify(const struct config *cfg, const struct jwks *set,
 		rc = TOKEN_MALFORMED;
 		goto out;
 	}
-	if ((rc = token_header(set, tok, (size_t)(dot1 - tok), &key))
-	    != TOKEN_OK)
-		goto out;
+	/* A header accepted before chose the same key: see jwks.c. */
+	if ((key = jwks_memo_get(set, tok, (size_t)(dot1 - tok))) == NULL) {
+		if ((rc = token_header(set, tok, (size_t)(dot1 - tok), &key))
+		    != TOKEN_OK)
+			goto out;
+		jwks_memo_put(set, tok, (size_t)(dot1 - tok), key);
+	}
 	if (b64url_decode(sig, sizeof(sig), &siglen, dot2 + 1,
 	    len - (size_t)(dot2 + 1 - tok)) != 0 || siglen != sizeof(sig)) {
 		rc = TOKEN_MALFORMED;
