@@ -136,8 +136,7 @@ jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
 			    "string of 1 to %d bytes", idx, JWKS_KID_MAX);
 			return -1;
 		}
-		k->kidlen = strlen(kid);
-		memcpy(k->kid, kid, k->kidlen + 1);
+		memcpy(k->kid, kid, strlen(kid) + 1);
 		k->has_kid = 1;
 	}
 	return 1;
@@ -305,7 +304,8 @@ jwks_find(const struct jwks *set, const char *kid, size_t kidlen)
 	if (kidlen == 0 || kidlen > JWKS_KID_MAX)
 		return NULL;
 	for (i = 0; i < set->n; i++)
-		if (set->keys[i].has_kid && set->keys[i].kidlen == kidlen &&
+		if (set->keys[i].has_kid &&
+		    strlen(set->keys[i].kid) == kidlen &&
 		    memcmp(set->keys[i].kid, kid, kidlen) == 0)
 			return &set->keys[i];
 	return NULL;

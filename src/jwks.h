@@ -16,7 +16,6 @@
 
 struct jwk {
 	char		 kid[JWKS_KID_MAX + 1];
-	size_t		 kidlen;	/* kept so a lookup need not strlen */
 	int		 has_kid;
 	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
 };
