@@ -176,15 +176,17 @@ read_mem(void *ctx, char *buf, size_t len)
 static void
 run_service(size_t i)
 {
-	static const struct jwks	*k = &keys;
 	struct sample			*s = &samples[i % NTOKENS];
-	struct service			 svc = { &cfg, k };
+	struct service			 svc;
 	struct request			 req;
 	struct response			 resp;
 	struct service_outcome		 oc;
 	struct mem_reader		 m = { s->body, s->body_len };
 	char				 out[RESPONSE_MAX];
 
+	memset(&svc, 0, sizeof(svc));
+	svc.cfg = &cfg;
+	svc.keys = &keys;
 	memset(&req, 0, sizeof(req));
 	req.var[RV_METHOD] = "POST";
 	req.var[RV_SCRIPT_NAME] = "/nv";
