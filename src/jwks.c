@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,13 +147,14 @@ jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
  * Every token one key signs carries the same protected header, byte
  * for byte, so the set remembers which key each accepted header chose:
  * decoding and parsing it again would cost a quarter of what the token
- * check adds to the signature.  Four slots per key, a segment may sit
- * in either slot of a pair picked by its hash (SipHash, keyed at
- * random): a client sending many headers can only evict entries, and
- * a hit must match every byte.  Without memory for it, nothing is
- * remembered and nothing else changes.
+ * check adds to the signature.  Four slots per key in buckets of four
+ * picked by the segment's hash (SipHash, keyed at random): a client
+ * sending many headers can only evict entries, and a hit must match
+ * every byte.  Without memory for it, nothing is remembered and
+ * nothing else changes.
  */
 #define JWKS_MEMO_MIN	16
+#define JWKS_MEMO_WAYS	4	/* slots per bucket; divides JWKS_MEMO_MIN */
 
 static void
 jwks_memo_init(struct jwks *set)
@@ -167,18 +169,20 @@ jwks_memo_init(struct jwks *set)
 	randombytes_buf(set->memo_hkey, sizeof(set->memo_hkey));
 }
 
-/* The first slot of the segment's pair, or NULL if none can hold it. */
+/* The segment's bucket, or NULL if none can hold it; *victim for put. */
 static struct jwks_memo_slot *
-jwks_memo_pair(const struct jwks *set, const char *seg, size_t len)
+jwks_memo_bucket(const struct jwks *set, const char *seg, size_t len,
+    size_t *victim)
 {
 	unsigned char	 h[crypto_shorthash_BYTES];
-	size_t		 i;
+	uint32_t	 i;
 
 	if (set->memo == NULL || len > JWKS_MEMO_SEG_MAX)
 		return NULL;
 	crypto_shorthash(h, (const unsigned char *)seg, len, set->memo_hkey);
 	memcpy(&i, h, sizeof(i));
-	return &set->memo[i & (set->memo_slots - 2)];
+	*victim = h[sizeof(i)] % JWKS_MEMO_WAYS;
+	return &set->memo[i & (set->memo_slots - JWKS_MEMO_WAYS)];
 }
 
 static int
@@ -190,14 +194,14 @@ jwks_memo_is(const struct jwks_memo_slot *m, const char *seg, size_t len)
 const struct jwk *
 jwks_memo_get(const struct jwks *set, const char *seg, size_t len)
 {
-	const struct jwks_memo_slot	*m = jwks_memo_pair(set, seg, len);
+	const struct jwks_memo_slot	*m;
+	size_t				 w, victim;
 
-	if (m == NULL)
+	if ((m = jwks_memo_bucket(set, seg, len, &victim)) == NULL)
 		return NULL;
-	if (jwks_memo_is(&m[0], seg, len))
-		return m[0].key;
-	if (jwks_memo_is(&m[1], seg, len))
-		return m[1].key;
+	for (w = 0; w < JWKS_MEMO_WAYS; w++)
+		if (jwks_memo_is(&m[w], seg, len))
+			return m[w].key;
 	return NULL;
 }
 
@@ -205,13 +209,15 @@ void
 jwks_memo_put(const struct jwks *set, const char *seg, size_t len,
     const struct jwk *key)
 {
-	struct jwks_memo_slot	*m = jwks_memo_pair(set, seg, len);
+	struct jwks_memo_slot	*m;
+	size_t			 w, victim;
 
-	if (m == NULL)
+	if ((m = jwks_memo_bucket(set, seg, len, &victim)) == NULL)
 		return;
-	/* The second slot when the first is taken and it is free. */
-	if (m[0].key != NULL && m[1].key == NULL)
-		m++;
+	/* A free slot of the bucket, else one picked by the hash. */
+	for (w = 0; w < JWKS_MEMO_WAYS && m[w].key != NULL; w++)
+		continue;
+	m += w < JWKS_MEMO_WAYS ? w : victim;
 	m->key = key;
 	m->len = len;
 	memcpy(m->seg, seg, len);
