@@ -203,3 +203,13 @@ finish() {
 	[ "$failures" -eq 0 ]
 	exit $?
 }
+
+# logged TEXT: the worker's log line of the last request holds TEXT
+# (the reason a token was refused), so a test shows which check it was.
+logged() {
+	if ! grep -qF -- "$1" "$tmp/err"; then
+		echo "not ok $count - $name: the log does not say '$1'"
+		sed 's/^/#   stderr: /' "$tmp/err" | head -5
+		failures=$((failures + 1))
+	fi
+}
