@@ -6,8 +6,11 @@ JWS JSON serialization, and Ed25519 points of small order.
 
 usage: jws.py sign KEY.key HEADER PAYLOAD [--s-plus-l]
        jws.py json KEY.key HEADER PAYLOAD
+       jws.py batch KEY.key OUTDIR <LINES
        jws.py small-order-x
 HEADER and PAYLOAD are the JSON text itself, or @FILE for a file's bytes.
+batch reads lines of NAME TAB sign|json TAB HEADER TAB PAYLOAD [TAB OPTION]
+and writes each token to OUTDIR/NAME: one start-up for many tokens.
 Signing is Ed25519 from python3-cryptography (RFC 8032), never hand-written.
 """
 import base64
@@ -41,6 +44,20 @@ def load_key(path):
     return Ed25519PrivateKey.from_private_bytes(unb64(jwk["d"]))
 
 
+def make(key, kind, header, payload, opts):
+    h, p = b64(header), b64(payload)
+    sig = key.sign((h + "." + p).encode())
+    if "--s-plus-l" in opts:
+        # S + L still satisfies the verification equation, but RFC 8032
+        # requires S < L: a second encoding of one signature.
+        s = int.from_bytes(sig[32:], "little") + L
+        sig = sig[:32] + s.to_bytes(32, "little")
+    if kind == "json":
+        return json.dumps({"payload": p, "protected": h,
+                           "signature": b64(sig)}, separators=(",", ":"))
+    return h + "." + p + "." + b64(sig)
+
+
 def main(argv):
     if argv[:1] == ["small-order-x"]:
         # A point of order 8 (one of libsodium's blocklist): a key a
@@ -48,22 +65,21 @@ def main(argv):
         print(b64(bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f"
                                 "2a2053fa2c39ccc64ec7fd7792ac037a")))
         return 0
+    if argv[:1] == ["batch"] and len(argv) == 3:
+        key = load_key(argv[1])
+        for line in sys.stdin.read().split("\n"):
+            if not line:
+                continue
+            name, kind, header, payload, *opts = line.split("\t")
+            with open(argv[2] + "/" + name, "w") as f:
+                f.write(make(key, kind, header.encode(), payload.encode(),
+                             opts))
+        return 0
     if len(argv) < 4 or argv[0] not in ("sign", "json"):
         sys.stderr.write(__doc__)
         return 2
-    key = load_key(argv[1])
-    h, p = b64(arg_bytes(argv[2])), b64(arg_bytes(argv[3]))
-    sig = key.sign((h + "." + p).encode())
-    if "--s-plus-l" in argv[4:]:
-        # S + L still satisfies the verification equation, but RFC 8032
-        # requires S < L: a second encoding of one signature.
-        s = int.from_bytes(sig[32:], "little") + L
-        sig = sig[:32] + s.to_bytes(32, "little")
-    if argv[0] == "json":
-        print(json.dumps({"payload": p, "protected": h,
-                          "signature": b64(sig)}, separators=(",", ":")))
-    else:
-        print(h + "." + p + "." + b64(sig))
+    print(make(load_key(argv[1]), argv[0], arg_bytes(argv[2]),
+               arg_bytes(argv[3]), argv[4:]))
     return 0
 
 
