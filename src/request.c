@@ -53,6 +53,10 @@ request_from_env(struct request *r, char *const *envp)
 		}
 }
 
+/*
+ * Digits only.  A number past SIZE_MAX is still a number: it saturates,
+ * so that it is answered as too large rather than as not a number.
+ */
 static int
 parse_length(const char *s, size_t *out)
 {
@@ -64,8 +68,9 @@ parse_length(const char *s, size_t *out)
 		if (*s < '0' || *s > '9')
 			return -1;
 		if (n > (SIZE_MAX - 9) / 10)
-			return -1;
-		n = n * 10 + (size_t)(*s - '0');
+			n = SIZE_MAX;
+		else
+			n = n * 10 + (size_t)(*s - '0');
 	}
 	*out = n;
 	return 0;
