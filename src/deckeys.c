@@ -16,46 +16,7 @@
 #include "b64.h"
 #include "deckeys.h"
 #include "jparse.h"
-
-static int
-read_fd(int fd, const char *path, char **buf, size_t *len, char *err,
-    size_t errlen)
-{
-	struct stat	 st;
-	char		*b;
-	size_t		 got = 0;
-	ssize_t		 n;
-
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		return -1;
-	}
-	if ((size_t)st.st_size > DECKEYS_FILE_MAX) {
-		snprintf(err, errlen, "%s: larger than %d bytes", path,
-		    DECKEYS_FILE_MAX);
-		return -1;
-	}
-	if ((b = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, b + got, (size_t)st.st_size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: read error", path);
-			sodium_memzero(b, got);
-			free(b);
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return 0;
-}
+#include "jwks.h"
 
 /* The file's bytes, after the mode check when DECKEYS_PRIVATE. */
 static int
@@ -63,43 +24,33 @@ read_key_file(const char *path, int flags, char **buf, size_t *len,
     char *err, size_t errlen)
 {
 	struct stat	 st;
-	int		 fd, rc;
+	int		 fd, rc = -1;
 
 	*buf = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if ((flags & DECKEYS_PRIVATE) && fstat(fd, &st) == 0 &&
-	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+	if (fstat(fd, &st) == -1)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	else if ((flags & DECKEYS_PRIVATE) &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
 		snprintf(err, errlen, "%s: mode %04o gives group or others "
 		    "access to the decryption keys; it must be 0600 "
 		    "(chmod 600 %s)", path, (unsigned)(st.st_mode & 07777),
 		    path);
-		close(fd);
-		return -1;
-	}
-	rc = read_fd(fd, path, buf, len, err, errlen);
+	else
+		rc = jwks_read_fd(fd, &st, path, DECKEYS_FILE_MAX, buf, len,
+		    err, errlen);
 	close(fd);
 	return rc;
-}
-
-static const char *
-member_string(struct json_object *o, const char *name)
-{
-	struct json_object	*v;
-
-	if (!json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
 }
 
 /* json-c frees without clearing: clear a secret member's bytes first. */
 static void
 wipe_member(struct json_object *o, const char *name)
 {
-	const char	*s = member_string(o, name);
+	const char	*s = jparse_string(o, name);
 
 	if (s != NULL)
 		sodium_memzero((void *)(uintptr_t)s, strlen(s));
@@ -117,8 +68,8 @@ decode32(unsigned char out[32], const char *s)
 static int
 is_x25519(struct json_object *o)
 {
-	const char	*kty = member_string(o, "kty");
-	const char	*crv = member_string(o, "crv");
+	const char	*kty = jparse_string(o, "kty");
+	const char	*crv = jparse_string(o, "crv");
 
 	return kty != NULL && strcmp(kty, "OKP") == 0 && crv != NULL &&
 	    strcmp(crv, "X25519") == 0;
@@ -132,7 +83,7 @@ take_kid(struct deckey *k, struct json_object *o, size_t idx, char *err,
 
 	if (!json_object_object_get_ex(o, "kid", NULL))
 		return 0;
-	if ((kid = member_string(o, "kid")) == NULL || *kid == '\0' ||
+	if ((kid = jparse_string(o, "kid")) == NULL || *kid == '\0' ||
 	    strlen(kid) > JWKS_KID_MAX) {
 		snprintf(err, errlen, "key %zu: \"kid\" must be a string of "
 		    "1 to %d bytes", idx, JWKS_KID_MAX);
@@ -155,19 +106,19 @@ deckey_one(struct deckey *k, struct json_object *o, size_t idx, char *err,
 		    "(\"kty\":\"OKP\",\"crv\":\"X25519\")", idx);
 		return -1;
 	}
-	if ((use = member_string(o, "use")) != NULL &&
+	if ((use = jparse_string(o, "use")) != NULL &&
 	    strcmp(use, "enc") != 0) {
 		snprintf(err, errlen, "key %zu: \"use\" is not \"enc\"", idx);
 		return -1;
 	}
-	if (decode32(k->sk, member_string(o, "d")) == -1) {
+	if (decode32(k->sk, jparse_string(o, "d")) == -1) {
 		snprintf(err, errlen, "key %zu: \"d\" is not a base64url "
 		    "X25519 private key of 32 bytes", idx);
 		return -1;
 	}
 	crypto_scalarmult_base(k->pk, k->sk);
 	if (json_object_object_get_ex(o, "x", NULL) &&
-	    (decode32(x, member_string(o, "x")) == -1 ||
+	    (decode32(x, jparse_string(o, "x")) == -1 ||
 	    sodium_memcmp(x, k->pk, sizeof(x)) != 0)) {
 		snprintf(err, errlen, "key %zu: \"x\" does not belong to "
 		    "\"d\"", idx);
@@ -319,7 +270,7 @@ deckeys_recipient(const char *path, const char *kid,
 		if (!json_object_is_type(e, json_type_object) ||
 		    !is_x25519(e))
 			continue;
-		k = member_string(e, "kid");
+		k = jparse_string(e, "kid");
 		if (kid != NULL && (k == NULL || strcmp(k, kid) != 0))
 			continue;
 		o = e;
@@ -331,12 +282,12 @@ deckeys_recipient(const char *path, const char *kid,
 		    kid != NULL ? " with kid " : "", kid != NULL ? kid : "");
 		goto out;
 	}
-	if (decode32(pk, member_string(o, "x")) == -1) {
+	if (decode32(pk, jparse_string(o, "x")) == -1) {
 		snprintf(err, errlen, "%s: \"x\" is not a base64url X25519 "
 		    "public key of 32 bytes", path);
 		goto out;
 	}
-	if ((k = member_string(o, "kid")) != NULL &&
+	if ((k = jparse_string(o, "kid")) != NULL &&
 	    (*kidout = strdup(k)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

@@ -212,3 +212,14 @@ out:
 	json_tokener_reset(tok);
 	return rc;
 }
+
+const char *
+jparse_string(struct json_object *o, const char *name)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}

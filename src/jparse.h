@@ -26,5 +26,7 @@ enum jparse_err {
 
 enum jparse_err	 jparse_object(const char *, size_t, struct json_object **);
 const char	*jparse_strerror(enum jparse_err);
+/* A member's value when it is a string, else NULL. */
+const char	*jparse_string(struct json_object *, const char *name);
 
 #endif

@@ -59,6 +59,9 @@ jwks_read_fd(int fd, const struct stat *st, const char *path, size_t max,
 	b = NULL;
 	rc = 0;
 out:
+	/* The file may hold private keys: leave no part of it behind. */
+	if (b != NULL)
+		sodium_memzero(b, got);
 	free(b);
 	return rc;
 }
@@ -83,17 +86,6 @@ jwks_read_file(const char *path, size_t max, char **buf, size_t *len,
 	return rc;
 }
 
-static const char *
-member_string(struct json_object *o, const char *name)
-{
-	struct json_object	*v;
-
-	if (!json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* Returns 1 for a key taken, 0 for a key skipped, -1 for an error. */
 static int
 jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
@@ -107,15 +99,15 @@ jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
 		snprintf(err, errlen, "key %zu is not a JSON object", idx);
 		return -1;
 	}
-	kty = member_string(o, "kty");
-	crv = member_string(o, "crv");
+	kty = jparse_string(o, "kty");
+	crv = jparse_string(o, "crv");
 	if (kty == NULL || strcmp(kty, "OKP") != 0 || crv == NULL ||
 	    strcmp(crv, "Ed25519") != 0)
 		return 0;
 	/* A key meant for encryption is not one to verify with. */
-	if ((use = member_string(o, "use")) != NULL && strcmp(use, "sig") != 0)
+	if ((use = jparse_string(o, "use")) != NULL && strcmp(use, "sig") != 0)
 		return 0;
-	if ((x = member_string(o, "x")) == NULL ||
+	if ((x = jparse_string(o, "x")) == NULL ||
 	    b64url_decode(k->pk, sizeof(k->pk), &n, x, strlen(x)) != 0 ||
 	    n != sizeof(k->pk)) {
 		snprintf(err, errlen, "key %zu: \"x\" is not a base64url "
@@ -130,7 +122,7 @@ jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
 		return -1;
 	}
 	if (json_object_object_get_ex(o, "kid", &v)) {
-		if ((kid = member_string(o, "kid")) == NULL ||
+		if ((kid = jparse_string(o, "kid")) == NULL ||
 		    strlen(kid) == 0 || strlen(kid) > JWKS_KID_MAX ||
 		    strlen(kid) != (size_t)json_object_get_string_len(v)) {
 			snprintf(err, errlen, "key %zu: \"kid\" must be a "
