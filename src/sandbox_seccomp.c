@@ -89,24 +89,33 @@ sandbox_filter_size(void)
 	return SC_RULES;
 }
 
+/*
+ * The comparisons are spelled out whole rather than with SCMP_A0():
+ * that macro leaves datum_b unset, which clang's -Wextra refuses.
+ */
 static int
 sc_add(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
 {
+	struct scmp_arg_cmp	 cmp;
+
 	switch (r->arg) {
 	case SC_READ_ONLY:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-		    SCMP_A2(SCMP_CMP_MASKED_EQ,
-		    O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY));
+		cmp = (struct scmp_arg_cmp){ 2, SCMP_CMP_MASKED_EQ,
+		    O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY };
+		break;
 	case SC_NO_EXEC:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+		cmp = (struct scmp_arg_cmp){ 2, SCMP_CMP_MASKED_EQ,
+		    PROT_EXEC, 0 };
+		break;
 	case SC_SELF:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		cmp = (struct scmp_arg_cmp){ 0, SCMP_CMP_EQ,
+		    (scmp_datum_t)getpid(), 0 };
+		break;
 	case SC_ANY:
 	default:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
 }
 
 /*
