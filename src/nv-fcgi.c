@@ -236,13 +236,14 @@ serve_cgi(const struct service *svc, long timeout)
  * non-blocking, so a worker that lost the race for a connection to
  * another worker of the pool goes back to waiting.
  *
- * SIGTERM and SIGINT are blocked from the moment a request is accepted
- * until it is finished: the handler installs no SA_RESTART (so that a
- * blocked accept() returns), and a signal landing in a read() or
- * write() of the request would otherwise make libfcgi fail that
- * stream, cutting the request in hand.  A signal that came meanwhile
- * is delivered at the unblock, before the next accept.  SIGALRM, the
- * deadline, is not blocked: cutting a stalled request is its purpose.
+ * SIGTERM and SIGINT are blocked all the time except inside ppoll():
+ * the handler installs no SA_RESTART, and a signal landing in libfcgi's
+ * accept or in a read() or write() of the request would make it drop
+ * that connection or fail that stream, cutting the request in hand.
+ * A signal that comes meanwhile waits until the next ppoll(), which
+ * returns at once, and the loop ends.  This costs no system call per
+ * request.  SIGALRM, the deadline, is never blocked: cutting a stalled
+ * request is its purpose.
  */
 static int
 serve_fcgi(const struct service *svc, struct keys *keys, int sock,
@@ -251,7 +252,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	FCGX_Request	 fr;
 	struct request	 req;
 	struct pollfd	 pfd;
-	sigset_t	 stop;
+	sigset_t	 stop, waitmask;
 	char		 out[RESPONSE_MAX];
 	size_t		 n;
 	int		 fl, rc, force;
@@ -269,14 +270,17 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
 	while (!shutdown_requested) {
 		pfd.fd = fr.ipcFd >= 0 ? fr.ipcFd : sock;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		if (poll(&pfd, 1, -1) == -1) {
+		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
-			lerr("poll: %s", strerror(errno));
+			lerr("ppoll: %s", strerror(errno));
 			break;
 		}
 		deadline_arm(timeout);
@@ -288,7 +292,6 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 				continue;
 			break;
 		}
-		sigprocmask(SIG_BLOCK, &stop, NULL);
 		force = reload_requested;
 		reload_requested = 0;
 		keys_maybe_reload(keys, keys_clock_ms(), force);
@@ -302,7 +305,6 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		sodium_memzero(out, sizeof(out));
 		FCGX_Finish_r(&fr);
 		deadline_disarm();
-		sigprocmask(SIG_UNBLOCK, &stop, NULL);
 	}
 	FCGX_Free(&fr, 1);
 	return 0;
