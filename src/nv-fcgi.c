@@ -27,6 +27,7 @@
 #include "config.h"
 #include "deckeys.h"
 #include "keys.h"
+#include "listen.h"
 #include "replay.h"
 #include "sandbox.h"
 #include "service.h"
@@ -34,7 +35,6 @@
 #define EX_USAGE_CODE	64
 #define EX_CONFIG_CODE	78
 #define EX_SOFTWARE_CODE 70
-#define LISTEN_BACKLOG	128
 #define DEADLINE_NUDGE_USEC	100000	/* SIGALRM again after the deadline */
 
 extern char **environ;
@@ -410,11 +410,11 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if (sock_path != NULL || bind_addr != NULL) {
-		sock = FCGX_OpenSocket(sock_path != NULL ? sock_path :
-		    bind_addr, LISTEN_BACKLOG);
+		sock = sock_path != NULL ?
+		    listen_unix(sock_path, err, sizeof(err)) :
+		    listen_tcp(bind_addr, err, sizeof(err));
 		if (sock < 0) {
-			lerr("cannot listen on %s",
-			    sock_path != NULL ? sock_path : bind_addr);
+			lerr("cannot listen on %s", err);
 			rc = 1;
 			goto out;
 		}
