@@ -201,6 +201,7 @@ main(int argc, char *argv[])
 	cfg.network_amr[0] = amr[0];
 	cfg.n_amr = 1;
 	cfg.api_version = API_V0;
+	memset(&svc, 0, sizeof(svc));
 	svc.cfg = &cfg;
 	svc.keys = &keys;
 	svc.deckeys = &dk;

@@ -124,6 +124,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cfg = e->cfg;
 	cfg.api_version = (enum api_version)((data[0] >> 1) % API__MAX);
+	/* No decryption key, no single-use store: both stay NULL. */
+	memset(&svc, 0, sizeof(svc));
 	svc.cfg = &cfg;
 	svc.keys = &e->keys;
 	body.p = sep != NULL ? sep + 2 : data + size;
