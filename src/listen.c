@@ -56,7 +56,7 @@ listen_unix(const char *path, char *err, size_t errlen)
 	return fd;
 }
 
-/* HOST:PORT, or [HOST]:PORT for an IPv6 address. */
+/* HOST:PORT, or [HOST]:PORT for an IPv6 address; :PORT for any. */
 int
 listen_tcp(const char *hostport, char *err, size_t errlen)
 {
@@ -83,7 +83,7 @@ listen_tcp(const char *hostport, char *err, size_t errlen)
 		h++;
 		hlen -= 2;
 	}
-	if (hlen == 0 || hlen >= sizeof(host)) {
+	if (hlen >= sizeof(host)) {
 		snprintf(err, errlen, "%s: expected HOST:PORT", hostport);
 		return -1;
 	}
@@ -93,7 +93,9 @@ listen_tcp(const char *hostport, char *err, size_t errlen)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((gai = getaddrinfo(host, port, &hints, &res)) != 0) {
+	/* An empty host or "*" is every address, as with libfcgi. */
+	if ((gai = getaddrinfo(hlen == 0 || strcmp(host, "*") == 0 ? NULL :
+	    host, port, &hints, &res)) != 0) {
 		snprintf(err, errlen, "%s: %s", hostport, gai_strerror(gai));
 		return -1;
 	}
