@@ -224,12 +224,9 @@ deckeys_find(const struct deckeys *set, const char *kid, size_t kidlen)
 		return NULL;
 	if (kid == NULL)
 		return set->n == 1 ? &set->keys[0] : NULL;
-	if (kidlen == 0 || kidlen > JWKS_KID_MAX)
-		return NULL;
 	for (i = 0; i < set->n; i++)
-		if (set->keys[i].has_kid &&
-		    strlen(set->keys[i].kid) == kidlen &&
-		    memcmp(set->keys[i].kid, kid, kidlen) == 0)
+		if (jwks_kid_is(set->keys[i].kid, set->keys[i].has_kid, kid,
+		    kidlen))
 			return &set->keys[i];
 	return NULL;
 }

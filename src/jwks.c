@@ -299,14 +299,19 @@ jwks_find(const struct jwks *set, const char *kid, size_t kidlen)
 
 	if (kid == NULL)
 		return set->n == 1 ? &set->keys[0] : NULL;
-	if (kidlen == 0 || kidlen > JWKS_KID_MAX)
-		return NULL;
 	for (i = 0; i < set->n; i++)
-		if (set->keys[i].has_kid &&
-		    strlen(set->keys[i].kid) == kidlen &&
-		    memcmp(set->keys[i].kid, kid, kidlen) == 0)
+		if (jwks_kid_is(set->keys[i].kid, set->keys[i].has_kid, kid,
+		    kidlen))
 			return &set->keys[i];
 	return NULL;
+}
+
+/* Whether a key's id is exactly the kid of a token, NULs included. */
+int
+jwks_kid_is(const char *stored, int has_kid, const char *kid, size_t kidlen)
+{
+	return has_kid && kidlen > 0 && kidlen <= JWKS_KID_MAX &&
+	    strlen(stored) == kidlen && memcmp(stored, kid, kidlen) == 0;
 }
 
 void

@@ -44,6 +44,8 @@ int			 jwks_parse(struct jwks *, const char *buf, size_t len,
 const struct jwk	*jwks_find(const struct jwks *, const char *kid,
 			    size_t kidlen);
 void			 jwks_free(struct jwks *);
+int			 jwks_kid_is(const char *stored, int has_kid,
+			    const char *kid, size_t kidlen);
 
 /*
  * The key an accepted JWS header segment chose, remembered with the
