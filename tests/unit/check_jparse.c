@@ -3,6 +3,7 @@
  * this module must refuse: NULs, trailing bytes, duplicated members,
  * deep nesting, invalid UTF-8, values that are not objects.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "jparse.h"
@@ -76,6 +77,51 @@ START_TEST(syntax)
 	ck_assert_int_eq(P("{\"a\":\"\xf5\x80\x80\x80\"}"), JPARSE_SYNTAX);
 	ck_assert_int_eq(P("{\"a\":1,\xc3\xa9}"), JPARSE_SYNTAX);
 	ck_assert_int_eq(P("{/*c*/\"a\":1}"), JPARSE_SYNTAX);
+}
+END_TEST
+
+/*
+ * Sequences of the wrong length, which json-c's own UTF-8 check (off,
+ * since jparse checks every byte itself) would have caught: a lead
+ * byte without enough continuation bytes, before the closing quote,
+ * before ASCII or before another lead byte; a continuation byte alone
+ * or one too many; a lead byte at the very end of a name.
+ */
+START_TEST(utf8_lengths)
+{
+	ck_assert_int_eq(P("{\"a\":\"\xe4\xb8\"}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"a\":\"\xc3\x28\"}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"a\":\"\xe2\x82x\"}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"a\":\"\xf0\x9f\x98\"}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"a\":\"\xf0\x9f\x98\xc3\xa9\"}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"a\":\"\xc3\xa9\xa9\"}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"a\":\"x\xbf\"}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"\xe4\":1}"), JPARSE_SYNTAX);
+	ck_assert_int_eq(P("{\"a\":\"\xe0\xa0\xc0\"}"), JPARSE_SYNTAX);
+	/* Whole sequences of every length, one after the other. */
+	ck_assert_int_eq(P("{\"a\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80x\"}"),
+	    JPARSE_OK);
+	ck_assert_int_eq(P("{\"\xf0\x9f\x98\x80\":\"\xc2\x80\xdf\xbf\"}"),
+	    JPARSE_OK);
+}
+END_TEST
+
+/* Every printable ASCII byte (and DEL) stands for itself in a string. */
+START_TEST(ascii_in_strings)
+{
+	char	 buf[16];
+	int	 c;
+
+	for (c = 0x20; c <= 0x7f; c++) {
+		if (c == '"' || c == '\\')
+			continue;
+		snprintf(buf, sizeof(buf), "{\"a\":\"%c\"}", c);
+		ck_assert_msg(P(buf) == JPARSE_OK, "byte 0x%02x", c);
+	}
+	for (c = 0x01; c < 0x20; c++) {
+		snprintf(buf, sizeof(buf), "{\"a\":\"%c\"}", c);
+		ck_assert_msg(P(buf) == JPARSE_SYNTAX, "byte 0x%02x", c);
+	}
 }
 END_TEST
 
@@ -173,6 +219,8 @@ jparse_suite(void)
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, nul);
 	tcase_add_test(tc, syntax);
+	tcase_add_test(tc, utf8_lengths);
+	tcase_add_test(tc, ascii_in_strings);
 	tcase_add_test(tc, syntax_json_c_leniency);
 	tcase_add_test(tc, trailing);
 	tcase_add_test(tc, not_object);
