@@ -160,10 +160,11 @@ read_amr(struct json_object *o, const struct config *cfg, bool *network)
 /*
  * jti (RFC 7519 section 4.1.7) is a string.  Only its hash is kept: it
  * names the token in the single-use store, and the token itself is
- * never stored anywhere.
+ * never stored anywhere.  Without single_use nothing reads the hash,
+ * so it is not made.
  */
 static enum claims_err
-read_jti(struct json_object *o, struct claims *c)
+read_jti(struct json_object *o, bool single_use, struct claims *c)
 {
 	crypto_hash_sha256_state	 st;
 	struct json_object		*v;
@@ -172,6 +173,8 @@ read_jti(struct json_object *o, struct claims *c)
 		return CLAIMS_OK;
 	if (!json_object_is_type(v, json_type_string))
 		return CLAIMS_MALFORMED;
+	if (!single_use)
+		return CLAIMS_OK;
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)"jti:", 4);
 	crypto_hash_sha256_update(&st,
@@ -247,7 +250,7 @@ claims_check(const struct config *cfg, const char *payload, size_t len,
 		}
 	}
 	c->exp = exp;
-	if ((rc = read_jti(o, c)) != CLAIMS_OK ||
+	if ((rc = read_jti(o, cfg->single_use, c)) != CLAIMS_OK ||
 	    (rc = read_scopes(o, &c->scopes)) != CLAIMS_OK ||
 	    (rc = read_amr(o, cfg, &c->network_auth)) != CLAIMS_OK)
 		goto out;

@@ -61,11 +61,13 @@ jwe_strerror(enum jwe_err e)
 size_t
 jwe_segments(const char *s, size_t len)
 {
-	size_t	 i, n = 1;
+	const char	*p = s, *end = s + len;
+	size_t		 n = 1;
 
-	for (i = 0; i < len; i++)
-		if (s[i] == '.')
-			n++;
+	while ((p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
 	return n;
 }
 

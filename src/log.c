@@ -60,37 +60,91 @@ log_line(const char *level, const char *fmt, ...)
 }
 
 /*
- * Copies printable ASCII up to the end or a byte of stop, replacing
- * anything else with '?'.
+ * The request line is built by appending, not with printf: it is
+ * written for every request, and vsnprintf's format walk cost more
+ * than the rest of the line together.
  */
-static const char *
-clean(char out[LOG_FIELD_MAX + 1], const char *s, const char *stop)
+struct log_buf {
+	char	 b[LOG_LINE_MAX];
+	size_t	 len;
+};
+
+static void
+put_str(struct log_buf *lb, const char *s)
+{
+	size_t	 n = strlen(s), room = sizeof(lb->b) - 1 - lb->len;
+
+	if (n > room)
+		n = room;
+	memcpy(lb->b + lb->len, s, n);
+	lb->len += n;
+}
+
+/*
+ * Printable ASCII of what a client sent, up to the end, a byte of stop
+ * or LOG_FIELD_MAX bytes, anything else replaced with '?'; "-" when
+ * there is nothing.
+ */
+static void
+put_clean(struct log_buf *lb, const char *s, const char *stop)
 {
 	size_t	 i;
 
-	if (s == NULL || *s == '\0')
-		return "-";
+	if (s == NULL || *s == '\0') {
+		put_str(lb, "-");
+		return;
+	}
 	for (i = 0; s[i] != '\0' && i < LOG_FIELD_MAX &&
-	    strchr(stop, s[i]) == NULL; i++)
-		out[i] = (unsigned char)s[i] > 0x20 &&
+	    lb->len < sizeof(lb->b) - 1 && strchr(stop, s[i]) == NULL; i++)
+		lb->b[lb->len++] = (unsigned char)s[i] > 0x20 &&
 		    (unsigned char)s[i] < 0x7f ? s[i] : '?';
-	out[i] = '\0';
-	return out;
+}
+
+static void
+put_num(struct log_buf *lb, long long v)
+{
+	char			 d[24];
+	size_t			 i = sizeof(d);
+	unsigned long long	 u = v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	d[--i] = '\0';
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		d[--i] = '-';
+	put_str(lb, d + i);
 }
 
 void
 log_request_line(const struct log_request *r)
 {
-	char	 method[LOG_FIELD_MAX + 1], path[LOG_FIELD_MAX + 1];
-	char	 corr[LOG_FIELD_MAX + 1];
+	struct log_buf	 lb;
 
-	log_line("request", "%s %s %d %s%s%s%s correlator=%s %lldus",
-	    clean(method, r->method, ""),
-	    /* The query is the client's to fill, with a number for all
-	     * we know: only the path is logged. */
-	    clean(path, r->path, "?#"), r->status,
-	    r->code != NULL ? r->code : "-",
-	    r->detail != NULL ? " (" : "", r->detail != NULL ? r->detail : "",
-	    r->detail != NULL ? ")" : "",
-	    clean(corr, r->correlator, ""), r->usec);
+	lb.len = 0;
+	put_str(&lb, log_name);
+	put_str(&lb, ": request: ");
+	put_clean(&lb, r->method, "");
+	put_str(&lb, " ");
+	/* The query is the client's to fill, with a number for all we
+	 * know: only the path is logged. */
+	put_clean(&lb, r->path, "?#");
+	put_str(&lb, " ");
+	put_num(&lb, r->status);
+	put_str(&lb, " ");
+	put_str(&lb, r->code != NULL ? r->code : "-");
+	if (r->detail != NULL) {
+		put_str(&lb, " (");
+		put_str(&lb, r->detail);
+		put_str(&lb, ")");
+	}
+	put_str(&lb, " correlator=");
+	put_clean(&lb, r->correlator, "");
+	put_str(&lb, " ");
+	put_num(&lb, r->usec);
+	put_str(&lb, "us");
+	lb.b[lb.len++] = '\n';
+	log_write(lb.b, lb.len);
 }

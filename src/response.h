@@ -27,6 +27,8 @@ struct response {
 void	response_init(struct response *);
 void	response_error(struct response *, enum api_version, enum nv_error,
 	    const char *message);
+void	response_ok(struct response *, const char *json);
+void	response_wipe(struct response *);
 void	response_json(struct response *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 size_t	response_serialize(const struct response *, char *, size_t);

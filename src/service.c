@@ -215,7 +215,8 @@ service_verify(const struct request *req, const struct claims *c,
 	}
 	verify_answer(c, &vb, resp);
 out:
-	sodium_memzero(body, sizeof(body));
+	/* A failed read may have left bytes past len. */
+	sodium_memzero(body, berr == BODY_OK ? len : sizeof(body));
 	sodium_memzero(&vb, sizeof(vb));
 }
 

@@ -102,6 +102,6 @@ verify_answer(const struct claims *c, const struct verify_body *b,
 	match = b->kind == VERIFY_HASHED ?
 	    phone_hash_equal(c->phone, b->value, b->len) :
 	    phone_equal(c->phone, b->value, b->len);
-	response_json(r, "{\"devicePhoneNumberVerified\":%s}",
-	    match ? "true" : "false");
+	response_ok(r, match ? "{\"devicePhoneNumberVerified\":true}" :
+	    "{\"devicePhoneNumberVerified\":false}");
 }

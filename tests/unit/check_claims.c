@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "claims.h"
 #include "unit.h"
 
@@ -49,6 +51,31 @@ raw(const char *text)
 {
 	return claims_check(&cfg, text, strlen(text), UNIT_NOW, &c);
 }
+
+/*
+ * jti names the token in the single-use store by its SHA-256 (with a
+ * "jti:" prefix); without single_use no hash is made.  A jti that is
+ * not a string is malformed either way.
+ */
+START_TEST(jti_hash)
+{
+	unsigned char	 want[CLAIMS_JTI_HASH_BYTES];
+	const char	 in[] = "jti:abc-123";
+
+	crypto_hash_sha256(want, (const unsigned char *)in, strlen(in));
+	ck_assert_int_eq(CHECK("\"jti\":\"abc-123\""), CLAIMS_OK);
+	ck_assert(!c.has_jti);
+	ck_assert_int_eq(CHECK("\"jti\":7"), CLAIMS_MALFORMED);
+	cfg.single_use = 1;
+	ck_assert_int_eq(CHECK("\"jti\":\"abc-123\""), CLAIMS_OK);
+	ck_assert(c.has_jti);
+	ck_assert_mem_eq(c.jti_hash, want, sizeof(want));
+	ck_assert_int_eq(check("\"exp\":%ld", UNIT_NOW + 60), CLAIMS_OK);
+	ck_assert(!c.has_jti);
+	ck_assert_int_eq(CHECK("\"jti\":[\"abc-123\"]"), CLAIMS_MALFORMED);
+	ck_assert(!c.has_jti);
+}
+END_TEST
 
 START_TEST(exp_boundaries)
 {
@@ -343,6 +370,7 @@ claims_suite(void)
 	tcase_add_test(tc, phone_claim_renamed);
 	tcase_add_test(tc, not_an_object);
 	tcase_add_test(tc, failure_clears_claims);
+	tcase_add_test(tc, jti_hash);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -53,6 +53,25 @@ START_TEST(ok_200_correlator)
 }
 END_TEST
 
+/* A fixed body; an empty correlator is still echoed, as sent. */
+START_TEST(ok_literal)
+{
+	response_init(&r);
+	r.correlator = "";
+	response_ok(&r, "{\"devicePhoneNumberVerified\":false}");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.is_error, 0);
+	ck_assert_str_eq(serialize(),
+	    "Status: 200 OK\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "x-correlator: \r\n"
+	    "Content-Length: 35\r\n"
+	    "\r\n"
+	    "{\"devicePhoneNumberVerified\":false}");
+}
+END_TEST
+
 START_TEST(unauthenticated_401)
 {
 	response_init(&r);
@@ -190,6 +209,7 @@ response_suite(void)
 
 	tcase_add_test(tc, ok_200);
 	tcase_add_test(tc, ok_200_correlator);
+	tcase_add_test(tc, ok_literal);
 	tcase_add_test(tc, unauthenticated_401);
 	tcase_add_test(tc, unauthenticated_401_v0);
 	tcase_add_test(tc, method_405);
