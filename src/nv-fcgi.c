@@ -205,7 +205,7 @@ handle(const struct service *svc, const struct request *req, char *out,
 	lr.correlator = req->var[RV_CORRELATOR];
 	lr.usec = now_usec() - t0;
 	log_request_line(&lr);
-	sodium_memzero(&resp, sizeof(resp));
+	response_wipe(&resp);
 	return n;
 }
 
@@ -225,14 +225,34 @@ serve_cgi(const struct service *svc, long timeout)
 	n = handle(svc, &req, out, sizeof(out));
 	rc = n > 0 && write_fd(STDOUT_FILENO, out, n) == 0 ? 0 : 1;
 	deadline_disarm();
-	sodium_memzero(out, sizeof(out));
+	/* An answer that did not fit left part of itself behind. */
+	sodium_memzero(out, n > 0 ? n : sizeof(out));
 	return rc;
 }
 
 /*
- * Waits for a connection (or the next request on a kept one) without
- * a deadline, then gives the accept, the parameters, the body and the
- * answer request_timeout seconds together.  The listening socket is
+ * Waits until fd is readable (timeout NULL) or only looks (timeout
+ * zero), with SIGTERM and SIGINT let in for the call.  0 when the loop
+ * should go on (readable, interrupted, nothing yet), -1 on failure.
+ */
+static int
+wait_ready(int fd, const struct timespec *timeout, const sigset_t *waitmask)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (ppoll(&pfd, 1, timeout, waitmask) == -1 && errno != EINTR) {
+		lerr("ppoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Gives the accept, the parameters, the body and the answer
+ * request_timeout seconds together.  The listening socket is
  * non-blocking, so a worker that lost the race for a connection to
  * another worker of the pool goes back to waiting.
  *
@@ -240,22 +260,30 @@ serve_cgi(const struct service *svc, long timeout)
  * the handler installs no SA_RESTART, and a signal landing in libfcgi's
  * accept or in a read() or write() of the request would make it drop
  * that connection or fail that stream, cutting the request in hand.
- * A signal that comes meanwhile waits until the next ppoll(), which
- * returns at once, and the loop ends.  This costs no system call per
- * request.  SIGALRM, the deadline, is never blocked: cutting a stalled
- * request is its purpose.
+ * SIGALRM, the deadline, is never blocked: cutting a stalled request
+ * is its purpose.
+ *
+ * Under load a connection is already waiting when a request ends, so
+ * the worker accepts it at once: it waits in ppoll() (no deadline
+ * armed) only when accept finds nothing, on a kept connection, and,
+ * with a zero timeout, every SIGNAL_LOOK_MS so that a SIGTERM
+ * blocked meanwhile is seen.  A busy worker then makes one setitimer()
+ * per request and no ppoll(); the deadline is re-armed for each.
  */
+#define SIGNAL_LOOK_MS	100
+
 static int
 serve_fcgi(const struct service *svc, struct keys *keys, int sock,
     long timeout)
 {
+	static const struct timespec	 zero = { 0, 0 };
 	FCGX_Request	 fr;
 	struct request	 req;
-	struct pollfd	 pfd;
 	sigset_t	 stop, waitmask;
 	char		 out[RESPONSE_MAX];
+	long long	 now_ms, looked_ms;
 	size_t		 n;
-	int		 fl, rc, force;
+	int		 fl, rc, force, block, idle = 1;
 
 	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
 		lerr("cannot initialise the FastCGI request");
@@ -273,28 +301,35 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	sigprocmask(SIG_BLOCK, &stop, &waitmask);
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
+	looked_ms = keys_clock_ms();
 	while (!shutdown_requested) {
-		pfd.fd = fr.ipcFd >= 0 ? fr.ipcFd : sock;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (ppoll(&pfd, 1, NULL, &waitmask) == -1) {
-			if (errno == EINTR)
-				continue;
-			lerr("ppoll: %s", strerror(errno));
-			break;
+		now_ms = keys_clock_ms();
+		/* A kept connection waits without a deadline, as before. */
+		block = idle || fr.ipcFd >= 0;
+		if (block || now_ms - looked_ms >= SIGNAL_LOOK_MS) {
+			if (block)
+				deadline_disarm();
+			if (wait_ready(fr.ipcFd >= 0 ? fr.ipcFd : sock,
+			    block ? NULL : &zero, &waitmask) == -1)
+				break;
+			looked_ms = now_ms = keys_clock_ms();
+			if (shutdown_requested)
+				break;
 		}
 		deadline_arm(timeout);
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
-			deadline_disarm();
 			/* Taken by another worker, or a peer that stalled. */
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
-			    rc == -EINTR)
+			    rc == -EINTR) {
+				idle = 1;
 				continue;
+			}
 			break;
 		}
+		idle = 0;
 		force = reload_requested;
 		reload_requested = 0;
-		keys_maybe_reload(keys, keys_clock_ms(), force);
+		keys_maybe_reload(keys, now_ms, force);
 		request_from_env(&req, fr.envp);
 		req.read = read_fcgx;
 		req.read_ctx = fr.in;
@@ -302,10 +337,10 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		n = handle(svc, &req, out, sizeof(out));
 		if (n > 0)
 			FCGX_PutStr(out, (int)n, fr.out);
-		sodium_memzero(out, sizeof(out));
+		sodium_memzero(out, n > 0 ? n : sizeof(out));
 		FCGX_Finish_r(&fr);
-		deadline_disarm();
 	}
+	deadline_disarm();
 	FCGX_Free(&fr, 1);
 	return 0;
 }
