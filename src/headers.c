@@ -14,25 +14,9 @@ is_ows(char c)
 	return c == ' ' || c == '\t';
 }
 
-/*
- * The characters of a compact JOSE serialization: base64url and '.'.
- * A table, since every byte of every token is looked up.
- */
-#define J4(c)	[c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
-#define J8(c)	J4(c), J4(c + 4)
-static const unsigned char jose_chars[256] = {
-	J8('A'), J8('A' + 8), J8('A' + 16), ['Y'] = 1, ['Z'] = 1,
-	J8('a'), J8('a' + 8), J8('a' + 16), ['y'] = 1, ['z'] = 1,
-	J8('0'), ['8'] = 1, ['9'] = 1, ['-'] = 1, ['_'] = 1, ['.'] = 1,
-};
-#undef J8
-#undef J4
-
-static bool
-is_jose_char(char c)
-{
-	return jose_chars[(unsigned char)c] != 0;
-}
+/* The characters of a compact JOSE serialization: base64url and '.'. */
+static const char jose_chars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
 
 /*
  * Authorization: Bearer <token> (RFC 6750 section 2.1).  The scheme is
@@ -52,8 +36,7 @@ headers_bearer(const char *v, const char **tok, size_t *len)
 		return BEARER_MALFORMED;
 	for (p = v + 6; is_ows(*p); p++)
 		continue;
-	for (e = p; is_jose_char(*e); e++)
-		continue;
+	e = p + strspn(p, jose_chars);
 	if (e == p)
 		return BEARER_MALFORMED;
 	tail = e;

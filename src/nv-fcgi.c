@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -251,6 +252,45 @@ wait_ready(int fd, const struct timespec *timeout, const sigset_t *waitmask)
 }
 
 /*
+ * An epoll instance watching the listening socket with EPOLLEXCLUSIVE,
+ * so that a connection wakes one idle worker of the pool: poll() on a
+ * socket the workers share wakes every one of them, and all but one
+ * then find nothing to accept (the floors' blocking accept() wakes one
+ * too).  -1 when there is none; the worker then waits in ppoll().
+ */
+static int
+listen_waiter(int sock)
+{
+	struct epoll_event	 ev;
+	int			 ep;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, sock, &ev) == -1) {
+		close(ep);
+		return -1;
+	}
+	return ep;
+}
+
+/* Waits for a connection on the listening socket, signals let in. */
+static int
+wait_listen(int ep, int sock, const sigset_t *waitmask)
+{
+	struct epoll_event	 ev;
+
+	if (ep == -1)
+		return wait_ready(sock, NULL, waitmask);
+	if (epoll_pwait(ep, &ev, 1, -1, waitmask) == -1 && errno != EINTR) {
+		lerr("epoll_pwait: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Gives the accept, the parameters, the body and the answer
  * request_timeout seconds together.  The listening socket is
  * non-blocking, so a worker that lost the race for a connection to
@@ -264,13 +304,15 @@ wait_ready(int fd, const struct timespec *timeout, const sigset_t *waitmask)
  * is its purpose.
  *
  * Under load a connection is already waiting when a request ends, so
- * the worker accepts it at once: it waits in ppoll() (no deadline
- * armed) only when accept finds nothing, on a kept connection, and,
- * with a zero timeout, every SIGNAL_LOOK_MS so that a SIGTERM
- * blocked meanwhile is seen.  A busy worker then makes one setitimer()
- * per request and no ppoll(); the deadline is re-armed for each.
+ * the worker accepts it at once.  It waits (no deadline armed) only
+ * when accept finds nothing, in epoll_pwait() on the listening socket
+ * (listen_waiter()) or in ppoll() on a kept connection; and it looks,
+ * with a zero timeout, every SIGNAL_LOOK_MS so that a SIGTERM blocked
+ * meanwhile is seen.  A busy worker then makes no poll, and re-arms
+ * the deadline only every DEADLINE_SLACK_MS.
  */
 #define SIGNAL_LOOK_MS	100
+#define DEADLINE_SLACK_MS	10
 
 static int
 serve_fcgi(const struct service *svc, struct keys *keys, int sock,
@@ -281,9 +323,9 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	struct request	 req;
 	sigset_t	 stop, waitmask;
 	char		 out[RESPONSE_MAX];
-	long long	 now_ms, looked_ms;
+	long long	 now_ms, looked_ms, armed_ms = 0;
 	size_t		 n;
-	int		 fl, rc, force, block, idle = 1;
+	int		 fl, rc, force, block, ep, idle = 1, armed = 0;
 
 	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
 		lerr("cannot initialise the FastCGI request");
@@ -295,6 +337,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		    strerror(errno));
 		return 1;
 	}
+	ep = listen_waiter(sock);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
@@ -307,16 +350,32 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		/* A kept connection waits without a deadline, as before. */
 		block = idle || fr.ipcFd >= 0;
 		if (block || now_ms - looked_ms >= SIGNAL_LOOK_MS) {
-			if (block)
+			if (!block)
+				rc = wait_ready(sock, &zero, &waitmask);
+			else {
 				deadline_disarm();
-			if (wait_ready(fr.ipcFd >= 0 ? fr.ipcFd : sock,
-			    block ? NULL : &zero, &waitmask) == -1)
+				armed = 0;
+				rc = fr.ipcFd >= 0 ?
+				    wait_ready(fr.ipcFd, NULL, &waitmask) :
+				    wait_listen(ep, sock, &waitmask);
+			}
+			if (rc == -1)
 				break;
 			looked_ms = now_ms = keys_clock_ms();
 			if (shutdown_requested)
 				break;
 		}
-		deadline_arm(timeout);
+		/*
+		 * The deadline may come up to DEADLINE_SLACK_MS early:
+		 * a timer armed that recently is left running, which
+		 * saves a busy worker nearly every setitimer().
+		 */
+		if (!armed || deadline_passed ||
+		    now_ms - armed_ms >= DEADLINE_SLACK_MS) {
+			deadline_arm(timeout);
+			armed = 1;
+			armed_ms = now_ms;
+		}
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
 			/* Taken by another worker, or a peer that stalled. */
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
@@ -341,6 +400,8 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		FCGX_Finish_r(&fr);
 	}
 	deadline_disarm();
+	if (ep != -1)
+		close(ep);
 	FCGX_Free(&fr, 1);
 	return 0;
 }
