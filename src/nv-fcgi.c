@@ -296,7 +296,8 @@ wait_listen(int ep, int sock, const sigset_t *waitmask)
  * non-blocking, so a worker that lost the race for a connection to
  * another worker of the pool goes back to waiting.
  *
- * SIGTERM and SIGINT are blocked all the time except inside ppoll():
+ * SIGTERM and SIGINT are blocked all the time except inside the waits
+ * (ppoll(), epoll_pwait()):
  * the handler installs no SA_RESTART, and a signal landing in libfcgi's
  * accept or in a read() or write() of the request would make it drop
  * that connection or fail that stream, cutting the request in hand.
@@ -304,12 +305,13 @@ wait_listen(int ep, int sock, const sigset_t *waitmask)
  * is its purpose.
  *
  * Under load a connection is already waiting when a request ends, so
- * the worker accepts it at once.  It waits (no deadline armed) only
- * when accept finds nothing, in epoll_pwait() on the listening socket
- * (listen_waiter()) or in ppoll() on a kept connection; and it looks,
- * with a zero timeout, every SIGNAL_LOOK_MS so that a SIGTERM blocked
- * meanwhile is seen.  A busy worker then makes no poll, and re-arms
- * the deadline only every DEADLINE_SLACK_MS.
+ * the worker accepts it at once.  It waits only when accept finds
+ * nothing, in epoll_pwait() on the listening socket (listen_waiter())
+ * or in ppoll() on a kept connection; and it looks, with a zero
+ * timeout, every SIGNAL_LOOK_MS so that a SIGTERM blocked meanwhile is
+ * seen.  The deadline is re-armed only every DEADLINE_SLACK_MS and not
+ * disarmed between requests, so a busy worker makes neither a poll nor
+ * a setitimer() for most requests.
  */
 #define SIGNAL_LOOK_MS	100
 #define DEADLINE_SLACK_MS	10
@@ -347,28 +349,32 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	looked_ms = keys_clock_ms();
 	while (!shutdown_requested) {
 		now_ms = keys_clock_ms();
-		/* A kept connection waits without a deadline, as before. */
+		/* A kept connection waits for its next request, as before. */
 		block = idle || fr.ipcFd >= 0;
 		if (block || now_ms - looked_ms >= SIGNAL_LOOK_MS) {
-			if (!block)
-				rc = wait_ready(sock, &zero, &waitmask);
-			else {
-				deadline_disarm();
-				armed = 0;
-				rc = fr.ipcFd >= 0 ?
-				    wait_ready(fr.ipcFd, NULL, &waitmask) :
-				    wait_listen(ep, sock, &waitmask);
-			}
+			rc = !block ? wait_ready(sock, &zero, &waitmask) :
+			    fr.ipcFd >= 0 ? wait_ready(fr.ipcFd, NULL, &waitmask) :
+			    wait_listen(ep, sock, &waitmask);
 			if (rc == -1)
 				break;
+			/*
+			 * The timer of the last request is left running
+			 * while the worker waits: if it ran out meanwhile,
+			 * it only cut the wait short, and its nudges stop.
+			 */
+			if (deadline_passed) {
+				deadline_disarm();
+				armed = 0;
+			}
 			looked_ms = now_ms = keys_clock_ms();
 			if (shutdown_requested)
 				break;
 		}
 		/*
-		 * The deadline may come up to DEADLINE_SLACK_MS early:
-		 * a timer armed that recently is left running, which
-		 * saves a busy worker nearly every setitimer().
+		 * A timer armed less than DEADLINE_SLACK_MS ago (by the
+		 * coarse clock, which may lag by a tick) is left running:
+		 * a busy worker then makes nearly no setitimer(), and the
+		 * deadline may come up to some 20 ms early.
 		 */
 		if (!armed || deadline_passed ||
 		    now_ms - armed_ms >= DEADLINE_SLACK_MS) {

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""bench/worker_ir.py: user-space instructions per request of a FastCGI
+worker, counted by valgrind --tool=callgrind.
+
+Worker CPU time per request, as bench/run measures it, moves by a third
+from one minute to the next on a shared virtual machine; instruction
+counts do not.  This runs one worker under callgrind on a Unix socket
+of its own (fd 0, as spawn-fcgi hands it), sends it N1 and then, in a
+second run, N2 requests (POST /verify with the tokens of a bench/run
+token file, the parameters a web server passes), checks every answer,
+and reports (I(N2) - I(N1)) / (N2 - N1): start-up and exit cancel out.
+The kernel's share (system calls, the socket I/O) is not counted; it is
+the same for every worker, since all speak FastCGI through libfcgi.
+
+usage: worker_ir.py TOKENS [--n1 N] [--n2 N] -- WORKER ARGS...
+prints: instructions_per_request=I
+"""
+
+import argparse
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+EXPECT = b'{"devicePhoneNumberVerified":true}'
+
+
+def record(rtype, content, req_id=1):
+    out = b""
+    chunks = [content[i:i + 65535] for i in range(0, len(content), 65535)]
+    for c in chunks or [b""]:
+        pad = (8 - len(c) % 8) % 8
+        out += struct.pack("!BBHHBx", 1, rtype, req_id, len(c), pad) + c
+        out += b"\0" * pad
+    return out
+
+
+def name_value(name, value):
+    def length(n):
+        return (struct.pack("!B", n) if n < 128 else
+                struct.pack("!I", n | 0x80000000))
+    n, v = name.encode(), value.encode()
+    return length(len(n)) + length(len(v)) + n + v
+
+
+def request_bytes(token, body):
+    """One POST /verify as lighttpd's mod_fastcgi sends it."""
+    env = [
+        ("CONTENT_LENGTH", str(len(body))),
+        ("CONTENT_TYPE", "application/json"),
+        ("QUERY_STRING", ""),
+        ("REQUEST_URI", "/nv/verify"),
+        ("REDIRECT_STATUS", "200"),
+        ("SCRIPT_NAME", "/nv"),
+        ("PATH_INFO", "/verify"),
+        ("SCRIPT_FILENAME", "/srv/www/nv"),
+        ("DOCUMENT_ROOT", "/srv/www"),
+        ("REQUEST_METHOD", "POST"),
+        ("SERVER_PROTOCOL", "HTTP/1.1"),
+        ("SERVER_SOFTWARE", "lighttpd/1.4.69"),
+        ("GATEWAY_INTERFACE", "CGI/1.1"),
+        ("REQUEST_SCHEME", "http"),
+        ("SERVER_PORT", "8080"),
+        ("SERVER_ADDR", "127.0.0.1"),
+        ("SERVER_NAME", "127.0.0.1"),
+        ("REMOTE_ADDR", "127.0.0.1"),
+        ("REMOTE_PORT", "41234"),
+        ("HTTP_HOST", "127.0.0.1:8080"),
+        ("HTTP_AUTHORIZATION", "Bearer " + token),
+        ("HTTP_CONTENT_TYPE", "application/json"),
+        ("HTTP_ACCEPT", "application/json"),
+        ("HTTP_CONTENT_LENGTH", str(len(body))),
+    ]
+    params = b"".join(name_value(k, v) for k, v in env)
+    return (record(1, struct.pack("!HB5x", 1, 0)) + record(4, params) +
+            record(4, b"") + record(5, body.encode()) + record(5, b""))
+
+
+def answer(sock_path, data):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(sock_path)
+    s.sendall(data)
+    buf = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    s.close()
+    out, i = b"", 0
+    while i + 8 <= len(buf):
+        _, rtype, _, clen, pad = struct.unpack("!BBHHBx", buf[i:i + 8])
+        if rtype == 6:
+            out += buf[i + 8:i + 8 + clen]
+        i += 8 + clen + pad
+    return out
+
+
+def count(argv, reqs, n, tmp):
+    path = os.path.join(tmp, "w.sock")
+    out = os.path.join(tmp, "cg.out")
+    if os.path.exists(path):
+        os.unlink(path)
+    ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ls.bind(path)
+    ls.listen(64)
+    p = subprocess.Popen(["valgrind", "--tool=callgrind",
+                          f"--callgrind-out-file={out}"] + argv,
+                         stdin=ls.fileno(), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    ls.close()
+    try:
+        for i in range(n):
+            got = answer(path, reqs[i % len(reqs)])
+            if not got.startswith(b"Status: 200") or \
+                    not got.endswith(EXPECT):
+                raise SystemExit(f"worker_ir: request {i}: wrong answer "
+                                 f"{got[:200]!r}")
+    finally:
+        p.terminate()
+        p.wait(60)
+    with open(out) as f:
+        m = re.search(r"^summary: *(\d+)", f.read(), re.M)
+    if m is None:
+        raise SystemExit("worker_ir: callgrind wrote no summary")
+    return int(m.group(1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tokens")
+    ap.add_argument("--n1", type=int, default=128)
+    ap.add_argument("--n2", type=int, default=384)
+    ap.add_argument("worker", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    argv = a.worker[1:] if a.worker[:1] == ["--"] else a.worker
+    if not argv or a.n2 <= a.n1:
+        ap.error("a worker command, and n2 > n1")
+    reqs = []
+    with open(a.tokens) as f:
+        for line in f:
+            tok, body = line.rstrip("\n").split("\t", 1)
+            reqs.append(request_bytes(tok, body))
+            if len(reqs) >= a.n2:
+                break
+    with tempfile.TemporaryDirectory() as tmp:
+        i1 = count(argv, reqs, a.n1, tmp)
+        i2 = count(argv, reqs, a.n2, tmp)
+    print(f"instructions_per_request={(i2 - i1) // (a.n2 - a.n1)} "
+          f"n1={a.n1} total1={i1} n2={a.n2} total2={i2}")
+
+
+if __name__ == "__main__":
+    main()
