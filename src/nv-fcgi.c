@@ -231,24 +231,34 @@ serve_cgi(const struct service *svc, long timeout)
 	return rc;
 }
 
-/*
- * Waits until fd is readable (timeout NULL) or only looks (timeout
- * zero), with SIGTERM and SIGINT let in for the call.  0 when the loop
- * should go on (readable, interrupted, nothing yet), -1 on failure.
- */
+/* Waits until fd is readable, with SIGTERM and SIGINT let in. */
 static int
-wait_ready(int fd, const struct timespec *timeout, const sigset_t *waitmask)
+wait_ready(int fd, const sigset_t *waitmask)
 {
 	struct pollfd	 pfd;
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	if (ppoll(&pfd, 1, timeout, waitmask) == -1 && errno != EINTR) {
+	if (ppoll(&pfd, 1, NULL, waitmask) == -1 && errno != EINTR) {
 		lerr("ppoll: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Whether a SIGTERM or SIGINT came while they were blocked, taken from
+ * the pending set without waiting.  A ppoll() with a zero timeout does
+ * not do: with a connection ready it returns that, and leaves the
+ * signal pending.
+ */
+static int
+stop_pending(const sigset_t *stop)
+{
+	static const struct timespec	 zero = { 0, 0 };
+
+	return sigtimedwait(stop, NULL, &zero) > 0;
 }
 
 /*
@@ -282,7 +292,7 @@ wait_listen(int ep, int sock, const sigset_t *waitmask)
 	struct epoll_event	 ev;
 
 	if (ep == -1)
-		return wait_ready(sock, NULL, waitmask);
+		return wait_ready(sock, waitmask);
 	if (epoll_pwait(ep, &ev, 1, -1, waitmask) == -1 && errno != EINTR) {
 		lerr("epoll_pwait: %s", strerror(errno));
 		return -1;
@@ -307,9 +317,8 @@ wait_listen(int ep, int sock, const sigset_t *waitmask)
  * Under load a connection is already waiting when a request ends, so
  * the worker accepts it at once.  It waits only when accept finds
  * nothing, in epoll_pwait() on the listening socket (listen_waiter())
- * or in ppoll() on a kept connection; and it looks, with a zero
- * timeout, every SIGNAL_LOOK_MS so that a SIGTERM blocked meanwhile is
- * seen.  The deadline is re-armed only every DEADLINE_SLACK_MS and not
+ * or in ppoll() on a kept connection; and it looks every
+ * SIGNAL_LOOK_MS for a SIGTERM blocked meanwhile (stop_pending()).  The deadline is re-armed only every DEADLINE_SLACK_MS and not
  * disarmed between requests, so a busy worker makes neither a poll nor
  * a setitimer() for most requests.
  */
@@ -320,7 +329,6 @@ static int
 serve_fcgi(const struct service *svc, struct keys *keys, int sock,
     long timeout)
 {
-	static const struct timespec	 zero = { 0, 0 };
 	FCGX_Request	 fr;
 	struct request	 req;
 	sigset_t	 stop, waitmask;
@@ -351,24 +359,32 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		now_ms = keys_clock_ms();
 		/* A kept connection waits for its next request, as before. */
 		block = idle || fr.ipcFd >= 0;
-		if (block || now_ms - looked_ms >= SIGNAL_LOOK_MS) {
-			rc = !block ? wait_ready(sock, &zero, &waitmask) :
-			    fr.ipcFd >= 0 ? wait_ready(fr.ipcFd, NULL, &waitmask) :
+		if (!block && now_ms - looked_ms >= SIGNAL_LOOK_MS) {
+			looked_ms = now_ms;
+			if (stop_pending(&stop)) {
+				shutdown_requested = 1;
+				break;
+			}
+		}
+		if (block) {
+			rc = fr.ipcFd >= 0 ? wait_ready(fr.ipcFd, &waitmask) :
 			    wait_listen(ep, sock, &waitmask);
 			if (rc == -1)
+				break;
+			looked_ms = now_ms = keys_clock_ms();
+			if (shutdown_requested)
 				break;
 			/*
 			 * The timer of the last request is left running
 			 * while the worker waits: if it ran out meanwhile,
-			 * it only cut the wait short, and its nudges stop.
+			 * it only cut the wait short.  Stopped, it wakes
+			 * the worker no more; then wait again.
 			 */
 			if (deadline_passed) {
 				deadline_disarm();
 				armed = 0;
+				continue;
 			}
-			looked_ms = now_ms = keys_clock_ms();
-			if (shutdown_requested)
-				break;
 		}
 		/*
 		 * A timer armed less than DEADLINE_SLACK_MS ago (by the

@@ -71,6 +71,7 @@ static const struct sc_rule sc_rules[] = {
 	{ "setitimer", SC_ANY },
 	{ "rt_sigaction", SC_ANY },
 	{ "rt_sigprocmask", SC_ANY },
+	{ "rt_sigtimedwait", SC_ANY },
 	{ "rt_sigreturn", SC_ANY },
 	{ "restart_syscall", SC_ANY },
 	{ "futex", SC_ANY },
