@@ -99,10 +99,24 @@ n=$(grep -c "key set not reloaded, the old keys stay in force: $T/etc/keys.jwks:
 FIGURES+=("3 bad file: $n workers logged it, old keys kept")
 
 STEP="4 {B} again"
+reloads() { grep -c "key set $T/etc/keys.jwks reloaded: " "$T/log/lighttpd-out.log" || true; }
+r0=$(reloads)
 install_jwks "$T/keys/b.jwks"
 sleep "$KEYS_SETTLE"
 expect a 401
 expect b 200
+# Step 5 needs every worker to have read this file: one that served no
+# request since step 3 would read the file rewritten in step 5 at its
+# next request, rightly, since its last look was at another file.
+# lighttpd need not have given each of the six a request yet.
+extra=0
+while [ $(( $(reloads) - r0 )) -lt 6 ] && [ $extra -lt 20 ]; do
+	expect b 200
+	extra=$((extra + 1))
+done
+[ $(( $(reloads) - r0 )) -eq 6 ] ||
+    die "$(( $(reloads) - r0 )) of 6 workers read the new key set"
+FIGURES+=("4: all 6 workers read the new file ($extra more rounds of requests)")
 
 # The same file rewritten in place with key A, size and modification
 # time kept: nothing tells the workers, so they keep key B...
