@@ -24,27 +24,13 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
+
+# The FastCGI records come from the tests' client.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests"))
+import fcgi_client as fc  # noqa: E402
 
 EXPECT = b'{"devicePhoneNumberVerified":true}'
-
-
-def record(rtype, content, req_id=1):
-    out = b""
-    chunks = [content[i:i + 65535] for i in range(0, len(content), 65535)]
-    for c in chunks or [b""]:
-        pad = (8 - len(c) % 8) % 8
-        out += struct.pack("!BBHHBx", 1, rtype, req_id, len(c), pad) + c
-        out += b"\0" * pad
-    return out
-
-
-def name_value(name, value):
-    def length(n):
-        return (struct.pack("!B", n) if n < 128 else
-                struct.pack("!I", n | 0x80000000))
-    n, v = name.encode(), value.encode()
-    return length(len(n)) + length(len(v)) + n + v
 
 
 def request_bytes(token, body):
@@ -75,30 +61,22 @@ def request_bytes(token, body):
         ("HTTP_ACCEPT", "application/json"),
         ("HTTP_CONTENT_LENGTH", str(len(body))),
     ]
-    params = b"".join(name_value(k, v) for k, v in env)
-    return (record(1, struct.pack("!HB5x", 1, 0)) + record(4, params) +
-            record(4, b"") + record(5, body.encode()) + record(5, b""))
+    params = b"".join(fc.name_value(k, v) for k, v in env)
+    return (fc.record(fc.FCGI_BEGIN_REQUEST,
+                      struct.pack("!HB5x", fc.FCGI_RESPONDER, 0)) +
+            fc.record(fc.FCGI_PARAMS, params) + fc.record(fc.FCGI_PARAMS, b"") +
+            fc.record(fc.FCGI_STDIN, body.encode()) +
+            fc.record(fc.FCGI_STDIN, b""))
 
 
 def answer(sock_path, data):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(30)
-    s.connect(sock_path)
-    s.sendall(data)
-    buf = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-    s.close()
-    out, i = b"", 0
-    while i + 8 <= len(buf):
-        _, rtype, _, clen, pad = struct.unpack("!BBHHBx", buf[i:i + 8])
-        if rtype == 6:
-            out += buf[i + 8:i + 8 + clen]
-        i += 8 + clen + pad
-    return out
+    """The worker's stdout for one request, and whether it ended."""
+    s = fc.connect(sock_path, 30)
+    try:
+        s.sendall(data)
+        return fc.read_response(s)
+    finally:
+        s.close()
 
 
 def count(argv, reqs, n, tmp):
@@ -116,8 +94,8 @@ def count(argv, reqs, n, tmp):
     ls.close()
     try:
         for i in range(n):
-            got = answer(path, reqs[i % len(reqs)])
-            if not got.startswith(b"Status: 200") or \
+            got, complete = answer(path, reqs[i % len(reqs)])
+            if not complete or not got.startswith(b"Status: 200") or \
                     not got.endswith(EXPECT):
                 raise SystemExit(f"worker_ir: request {i}: wrong answer "
                                  f"{got[:200]!r}")
