@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sbuf.h"
 
 #define LOG_LINE_MAX	1024
 #define LOG_FIELD_MAX	128
@@ -60,91 +61,60 @@ log_line(const char *level, const char *fmt, ...)
 }
 
 /*
- * The request line is built by appending, not with printf: it is
- * written for every request, and vsnprintf's format walk cost more
- * than the rest of the line together.
- */
-struct log_buf {
-	char	 b[LOG_LINE_MAX];
-	size_t	 len;
-};
-
-static void
-put_str(struct log_buf *lb, const char *s)
-{
-	size_t	 n = strlen(s), room = sizeof(lb->b) - 1 - lb->len;
-
-	if (n > room)
-		n = room;
-	memcpy(lb->b + lb->len, s, n);
-	lb->len += n;
-}
-
-/*
  * Printable ASCII of what a client sent, up to the end, a byte of stop
  * or LOG_FIELD_MAX bytes, anything else replaced with '?'; "-" when
  * there is nothing.
  */
 static void
-put_clean(struct log_buf *lb, const char *s, const char *stop)
+put_clean(struct sbuf *b, const char *s, const char *stop)
 {
+	char	 out[LOG_FIELD_MAX];
 	size_t	 i;
 
 	if (s == NULL || *s == '\0') {
-		put_str(lb, "-");
+		sbuf_put(b, "-", 1);
 		return;
 	}
 	for (i = 0; s[i] != '\0' && i < LOG_FIELD_MAX &&
-	    lb->len < sizeof(lb->b) - 1 && strchr(stop, s[i]) == NULL; i++)
-		lb->b[lb->len++] = (unsigned char)s[i] > 0x20 &&
+	    strchr(stop, s[i]) == NULL; i++)
+		out[i] = (unsigned char)s[i] > 0x20 &&
 		    (unsigned char)s[i] < 0x7f ? s[i] : '?';
+	sbuf_put(b, out, i);
 }
 
-static void
-put_num(struct log_buf *lb, long long v)
-{
-	char			 d[24];
-	size_t			 i = sizeof(d);
-	unsigned long long	 u = v < 0 ? 0 - (unsigned long long)v :
-	    (unsigned long long)v;
-
-	d[--i] = '\0';
-	do {
-		d[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		d[--i] = '-';
-	put_str(lb, d + i);
-}
-
+/*
+ * Built by appending, not with printf: it is written for every
+ * request, and vsnprintf's format walk cost more than the rest of the
+ * line together.  The fields are bounded, so the line always fits.
+ */
 void
 log_request_line(const struct log_request *r)
 {
-	struct log_buf	 lb;
+	char		 line[LOG_LINE_MAX];
+	struct sbuf	 b;
 
-	lb.len = 0;
-	put_str(&lb, log_name);
-	put_str(&lb, ": request: ");
-	put_clean(&lb, r->method, "");
-	put_str(&lb, " ");
+	sbuf_init(&b, line, sizeof(line) - 1);	/* room for the newline */
+	sbuf_str(&b, log_name);
+	sbuf_str(&b, ": request: ");
+	put_clean(&b, r->method, "");
+	sbuf_put(&b, " ", 1);
 	/* The query is the client's to fill, with a number for all we
 	 * know: only the path is logged. */
-	put_clean(&lb, r->path, "?#");
-	put_str(&lb, " ");
-	put_num(&lb, r->status);
-	put_str(&lb, " ");
-	put_str(&lb, r->code != NULL ? r->code : "-");
+	put_clean(&b, r->path, "?#");
+	sbuf_put(&b, " ", 1);
+	sbuf_num(&b, (unsigned)r->status);
+	sbuf_put(&b, " ", 1);
+	sbuf_str(&b, r->code != NULL ? r->code : "-");
 	if (r->detail != NULL) {
-		put_str(&lb, " (");
-		put_str(&lb, r->detail);
-		put_str(&lb, ")");
+		sbuf_str(&b, " (");
+		sbuf_str(&b, r->detail);
+		sbuf_put(&b, ")", 1);
 	}
-	put_str(&lb, " correlator=");
-	put_clean(&lb, r->correlator, "");
-	put_str(&lb, " ");
-	put_num(&lb, r->usec);
-	put_str(&lb, "us");
-	lb.b[lb.len++] = '\n';
-	log_write(lb.b, lb.len);
+	sbuf_str(&b, " correlator=");
+	put_clean(&b, r->correlator, "");
+	sbuf_put(&b, " ", 1);
+	sbuf_num(&b, r->usec > 0 ? (unsigned long long)r->usec : 0);
+	sbuf_str(&b, "us");
+	line[b.len++] = '\n';
+	log_write(line, b.len);
 }

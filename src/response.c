@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "response.h"
+#include "sbuf.h"
 
 void
 response_init(struct response *r)
@@ -106,51 +107,14 @@ fallback:
 	    info->status, info->code, info->message);
 }
 
-/* Appends to a bounded buffer; past the end, marks it overflowed. */
-struct out_buf {
-	char	*p;
-	size_t	 len, max;
-	int	 over;
-};
-
 static void
-put(struct out_buf *o, const char *s, size_t n)
-{
-	if (o->over || n >= o->max - o->len) {
-		o->over = 1;
-		return;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-}
-
-static void
-put_str(struct out_buf *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void
-put_header(struct out_buf *o, const char *name, const char *value)
+put_header(struct sbuf *o, const char *name, const char *value)
 {
 	if (value == NULL)
 		return;
-	put_str(o, name);
-	put_str(o, value);
-	put(o, "\r\n", 2);
-}
-
-static void
-put_num(struct out_buf *o, size_t v)
-{
-	char	 d[24];
-	size_t	 i = sizeof(d);
-
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	put(o, d + i, sizeof(d) - i);
+	sbuf_str(o, name);
+	sbuf_str(o, value);
+	sbuf_put(o, "\r\n", 2);
 }
 
 /*
@@ -162,25 +126,23 @@ put_num(struct out_buf *o, size_t v)
 size_t
 response_serialize(const struct response *r, char *out, size_t outmax)
 {
-	struct out_buf	 o = { out, 0, outmax, outmax == 0 };
+	struct sbuf	 o;
 
-	put_str(&o, "Status: ");
-	put_num(&o, (size_t)r->status);
-	put(&o, " ", 1);
-	put_str(&o, errors_reason(r->status));
-	put_str(&o, "\r\n"
+	sbuf_init(&o, out, outmax);
+	sbuf_str(&o, "Status: ");
+	sbuf_num(&o, (unsigned)r->status);
+	sbuf_put(&o, " ", 1);
+	sbuf_str(&o, errors_reason(r->status));
+	sbuf_str(&o, "\r\n"
 	    "Content-Type: application/json\r\n"
 	    "Cache-Control: no-store\r\n");
 	put_header(&o, "Allow: ", r->allow);
 	put_header(&o, "WWW-Authenticate: ", r->www_authenticate[0] != '\0' ?
 	    r->www_authenticate : NULL);
 	put_header(&o, "x-correlator: ", r->correlator);
-	put_str(&o, "Content-Length: ");
-	put_num(&o, r->body_len);
-	put_str(&o, "\r\n\r\n");
-	put(&o, r->body, r->body_len);
-	if (o.over)
-		return 0;
-	out[o.len] = '\0';
-	return o.len;
+	sbuf_str(&o, "Content-Length: ");
+	sbuf_num(&o, r->body_len);
+	sbuf_str(&o, "\r\n\r\n");
+	sbuf_put(&o, r->body, r->body_len);
+	return o.over ? 0 : sbuf_end(&o);
 }
