@@ -266,20 +266,22 @@ stop_pending(const sigset_t *stop)
  * so that a connection wakes one idle worker of the pool: poll() on a
  * socket the workers share wakes every one of them, and all but one
  * then find nothing to accept (the floors' blocking accept() wakes one
- * too).  -1 when there is none; the worker then waits in ppoll().
+ * too).  -1, with errno, when it cannot be made.
  */
 static int
 listen_waiter(int sock)
 {
 	struct epoll_event	 ev;
-	int			 ep;
+	int			 ep, e;
 
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		return -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, sock, &ev) == -1) {
+		e = errno;
 		close(ep);
+		errno = e;
 		return -1;
 	}
 	return ep;
@@ -287,12 +289,10 @@ listen_waiter(int sock)
 
 /* Waits for a connection on the listening socket, signals let in. */
 static int
-wait_listen(int ep, int sock, const sigset_t *waitmask)
+wait_listen(int ep, const sigset_t *waitmask)
 {
 	struct epoll_event	 ev;
 
-	if (ep == -1)
-		return wait_ready(sock, waitmask);
 	if (epoll_pwait(ep, &ev, 1, -1, waitmask) == -1 && errno != EINTR) {
 		lerr("epoll_pwait: %s", strerror(errno));
 		return -1;
@@ -318,12 +318,30 @@ wait_listen(int ep, int sock, const sigset_t *waitmask)
  * the worker accepts it at once.  It waits only when accept finds
  * nothing, in epoll_pwait() on the listening socket (listen_waiter())
  * or in ppoll() on a kept connection; and it looks every
- * SIGNAL_LOOK_MS for a SIGTERM blocked meanwhile (stop_pending()).  The deadline is re-armed only every DEADLINE_SLACK_MS and not
- * disarmed between requests, so a busy worker makes neither a poll nor
- * a setitimer() for most requests.
+ * SIGNAL_LOOK_MS for a SIGTERM blocked meanwhile (stop_pending()).
+ * The deadline is re-armed only every DEADLINE_SLACK_MS and not
+ * disarmed between requests (deadline_refresh()), so a busy worker
+ * makes neither a poll nor a setitimer() for most requests.
  */
 #define SIGNAL_LOOK_MS	100
 #define DEADLINE_SLACK_MS	10
+
+/*
+ * Arms the deadline for the request about to be accepted, unless the
+ * timer was armed less than DEADLINE_SLACK_MS ago (by the coarse
+ * clock, which may lag by a tick) and has not run out: a busy worker
+ * then makes nearly no setitimer(), and the deadline may come up to
+ * some 20 ms early.  *armed_ms is -1 while no timer runs.
+ */
+static void
+deadline_refresh(long timeout, long long now_ms, long long *armed_ms)
+{
+	if (*armed_ms < 0 || deadline_passed ||
+	    now_ms - *armed_ms >= DEADLINE_SLACK_MS) {
+		deadline_arm(timeout);
+		*armed_ms = now_ms;
+	}
+}
 
 static int
 serve_fcgi(const struct service *svc, struct keys *keys, int sock,
@@ -333,9 +351,9 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	struct request	 req;
 	sigset_t	 stop, waitmask;
 	char		 out[RESPONSE_MAX];
-	long long	 now_ms, looked_ms, armed_ms = 0;
+	long long	 now_ms, looked_ms, armed_ms = -1;
 	size_t		 n;
-	int		 fl, rc, force, block, ep, idle = 1, armed = 0;
+	int		 fl, rc, force, block, ep, idle = 1;
 
 	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
 		lerr("cannot initialise the FastCGI request");
@@ -347,7 +365,10 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		    strerror(errno));
 		return 1;
 	}
-	ep = listen_waiter(sock);
+	if ((ep = listen_waiter(sock)) == -1) {
+		lerr("cannot watch the listening socket: %s", strerror(errno));
+		return 1;
+	}
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
@@ -368,7 +389,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		}
 		if (block) {
 			rc = fr.ipcFd >= 0 ? wait_ready(fr.ipcFd, &waitmask) :
-			    wait_listen(ep, sock, &waitmask);
+			    wait_listen(ep, &waitmask);
 			if (rc == -1)
 				break;
 			looked_ms = now_ms = keys_clock_ms();
@@ -382,22 +403,11 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 			 */
 			if (deadline_passed) {
 				deadline_disarm();
-				armed = 0;
+				armed_ms = -1;
 				continue;
 			}
 		}
-		/*
-		 * A timer armed less than DEADLINE_SLACK_MS ago (by the
-		 * coarse clock, which may lag by a tick) is left running:
-		 * a busy worker then makes nearly no setitimer(), and the
-		 * deadline may come up to some 20 ms early.
-		 */
-		if (!armed || deadline_passed ||
-		    now_ms - armed_ms >= DEADLINE_SLACK_MS) {
-			deadline_arm(timeout);
-			armed = 1;
-			armed_ms = now_ms;
-		}
+		deadline_refresh(timeout, now_ms, &armed_ms);
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
 			/* Taken by another worker, or a peer that stalled. */
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
@@ -422,8 +432,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		FCGX_Finish_r(&fr);
 	}
 	deadline_disarm();
-	if (ep != -1)
-		close(ep);
+	close(ep);
 	FCGX_Free(&fr, 1);
 	return 0;
 }
