@@ -6,7 +6,6 @@
  * and no PATH_INFO.  All three end up here as one operation and one
  * API version.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "router.h"
@@ -75,20 +74,21 @@ router_match(const char *script_name, const char *path_info,
 	const char	*op;
 	size_t		 oplen, len, vlen;
 	long		 at;
-	int		 n, v = -1;
+	int		 v = -1;
 
 	memset(m, 0, sizeof(*m));
 	m->version = fallback;
 	if (script_name == NULL)
 		script_name = "";
 	if (path_info != NULL && *path_info != '\0') {
-		n = snprintf(full, sizeof(full), "%s%s", script_name,
-		    path_info);
-		if (n < 0 || (size_t)n >= sizeof(full))
-			return;
 		/* PATH_INFO is the operation, maybe after a version. */
 		op = path_info;
 		oplen = strlen(path_info);
+		len = strlen(script_name);
+		if (len >= sizeof(full) || oplen >= sizeof(full) - len)
+			return;
+		memcpy(full, script_name, len);
+		memcpy(full + len, path_info, oplen + 1);
 		if ((at = find_version(op, oplen, &v, &vlen)) == 0) {
 			op += vlen;
 			oplen -= vlen;

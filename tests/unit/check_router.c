@@ -218,6 +218,16 @@ START_TEST(long_paths)
 	ck_assert(!m.found);
 	router_match("", big, NULL, API_V0, &m);
 	ck_assert(!m.found);
+	/* SCRIPT_NAME and PATH_INFO together fill 1,023 bytes: served;
+	 * one byte more and the path is too long for any route. */
+	big[1023 - strlen("/verify")] = '\0';
+	router_match(big, "/verify", NULL, API_V0, &m);
+	ck_assert(m.found);
+	ck_assert_int_eq(m.route, ROUTE_VERIFY);
+	big[1023 - strlen("/verify")] = 'a';
+	big[1024 - strlen("/verify")] = '\0';
+	router_match(big, "/verify", NULL, API_V0, &m);
+	ck_assert(!m.found);
 }
 END_TEST
 
