@@ -12,8 +12,14 @@ and reports (I(N2) - I(N1)) / (N2 - N1): start-up and exit cancel out.
 The kernel's share (system calls, the socket I/O) is not counted; it is
 the same for every worker, since all speak FastCGI through libfcgi.
 
-usage: worker_ir.py TOKENS [--n1 N] [--n2 N] -- WORKER ARGS...
-prints: instructions_per_request=I
+With --split, also the share of each library call the project's design
+takes from a library (see SPLIT), counted from the calls made from
+outside that library so that none is counted twice, and the rest:
+what the worker's own code costs.
+
+usage: worker_ir.py [--n1 N] [--n2 N] [--split] TOKENS -- WORKER ARGS...
+prints: instructions_per_request=I, then with --split one line
+        split NAME=I per entry of SPLIT and split own=I
 """
 
 import argparse
@@ -31,6 +37,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 import fcgi_client as fc  # noqa: E402
 
 EXPECT = b'{"devicePhoneNumberVerified":true}'
+
+# The library work a request needs, by the calls that start it.  Under
+# the fixed design these come from libsodium, json-c and libfcgi.
+SPLIT = (
+    ("ed25519", ("crypto_sign_verify_detached",)),
+    ("base64url", ("sodium_base642bin",)),
+    ("json", ("json_tokener_parse_ex", "json_object_put")),
+    ("sha256_hex", ("crypto_hash_sha256", "sodium_hex2bin")),
+    ("fastcgi", ("FCGX_Accept_r", "FCGX_Finish_r", "FCGX_Free",
+                 "FCGX_GetStr", "FCGX_PutStr", "FCGX_GetParam",
+                 "FCGX_InitRequest")),
+)
 
 
 def request_bytes(token, body):
@@ -85,7 +103,37 @@ def answer(sock_path, data):
         s.close()
 
 
-def count(argv, reqs, n, tmp):
+def library_costs(cg_out):
+    """Inclusive instructions of each SPLIT entry point, summed over its
+    callers that lie outside the entry point's own library (json-c's
+    tokener frees objects with json_object_put too: those are in the
+    tokener's count already)."""
+    text = subprocess.run(
+        ["callgrind_annotate", "--tree=caller", "--inclusive=yes",
+         "--threshold=100", cg_out], stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, check=True).stdout.decode()
+    want = {f: g for g, fs in SPLIT for f in fs}
+    costs = {g: 0 for g, _ in SPLIT}
+    callers = []
+    line_re = re.compile(r"^\s*([\d,]+) \([^)]*\)\s+([<*])\s+\S*?:?"
+                         r"([A-Za-z_][\w.']*)(?: \(\d[\d,]*x\))? \[(.*)\]")
+    for line in text.splitlines():
+        m = line_re.match(line)
+        if m is None:
+            callers = []
+            continue
+        cost, kind, fn, obj = int(m.group(1).replace(",", "")), \
+            m.group(2), m.group(3), m.group(4)
+        if kind == "<":
+            callers.append((cost, obj))
+            continue
+        if fn in want:
+            costs[want[fn]] += sum(c for c, o in callers if o != obj)
+        callers = []
+    return costs
+
+
+def count(argv, reqs, n, tmp, split=False):
     path = os.path.join(tmp, "w.sock")
     out = os.path.join(tmp, "cg.out")
     if os.path.exists(path):
@@ -123,7 +171,7 @@ def count(argv, reqs, n, tmp):
         m = re.search(r"^summary: *(\d+)", f.read(), re.M)
     if m is None:
         raise SystemExit("worker_ir: callgrind wrote no summary")
-    return int(m.group(1))
+    return int(m.group(1)), library_costs(out) if split else {}
 
 
 def main():
@@ -131,6 +179,8 @@ def main():
     ap.add_argument("tokens")
     ap.add_argument("--n1", type=int, default=128)
     ap.add_argument("--n2", type=int, default=384)
+    ap.add_argument("--split", action="store_true",
+                    help="also the instructions of each library's share")
     ap.add_argument("worker", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     argv = a.worker[1:] if a.worker[:1] == ["--"] else a.worker
@@ -144,10 +194,18 @@ def main():
             if len(reqs) >= a.n2:
                 break
     with tempfile.TemporaryDirectory() as tmp:
-        i1 = count(argv, reqs, a.n1, tmp)
-        i2 = count(argv, reqs, a.n2, tmp)
-    print(f"instructions_per_request={(i2 - i1) // (a.n2 - a.n1)} "
+        i1, c1 = count(argv, reqs, a.n1, tmp, a.split)
+        i2, c2 = count(argv, reqs, a.n2, tmp, a.split)
+    dn = a.n2 - a.n1
+    print(f"instructions_per_request={(i2 - i1) // dn} "
           f"n1={a.n1} total1={i1} n2={a.n2} total2={i2}")
+    if a.split:
+        libs = 0
+        for g, _ in SPLIT:
+            per = (c2[g] - c1[g]) // dn
+            libs += per
+            print(f"split {g}={per}")
+        print(f"split own={(i2 - i1) // dn - libs}")
 
 
 if __name__ == "__main__":
