@@ -20,6 +20,9 @@ what the worker's own code costs.
 usage: worker_ir.py [--n1 N] [--n2 N] [--split] TOKENS -- WORKER ARGS...
 prints: instructions_per_request=I, then with --split one line
         split NAME=I per entry of SPLIT and split own=I
+usage: worker_ir.py --compare FLOOR_SIG_OUTPUT NV_OUTPUT
+prints: what nv-fcgi's library calls alone put on top of floor+sig
+        (over_floor()), from two --split outputs
 """
 
 import argparse
@@ -130,7 +133,35 @@ def library_costs(cg_out):
         if fn in want:
             costs[want[fn]] += sum(c for c, o in callers if o != obj)
         callers = []
+    # Every worker here speaks FastCGI through libfcgi: none found
+    # means the output was not read, not that nothing was spent.
+    if costs["fastcgi"] == 0:
+        raise SystemExit("worker_ir: no libfcgi call found in "
+                         "callgrind_annotate's output")
     return costs
+
+
+def parse_output(text):
+    """This script's output as a dict: "total" and, after --split, each
+    SPLIT name and "own"."""
+    m = re.search(r"^instructions_per_request=(\d+)", text, re.M)
+    if m is None:
+        raise SystemExit("worker_ir: no instructions_per_request")
+    out = {k: int(v) for k, v in
+           re.findall(r"^split (\w+)=(-?\d+)$", text, re.M)}
+    out["total"] = int(m.group(1))
+    return out
+
+
+def over_floor(nv, fs):
+    """What nv-fcgi's library calls alone put on top of floor+sig, from
+    parse_output() of each: instructions, the ratio to floor+sig they
+    give with no code of nv-fcgi's own, and its own code's share.  The
+    signature check counts as floor+sig's: the same call, differing
+    only by which signatures are drawn."""
+    libs = sum(nv[k] - fs[k] for k in
+               ("base64url", "json", "sha256_hex", "fastcgi"))
+    return libs, (fs["total"] + libs) / fs["total"], nv["own"] / fs["total"]
 
 
 def count(argv, reqs, n, tmp, split=False):
@@ -176,16 +207,24 @@ def count(argv, reqs, n, tmp, split=False):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("tokens")
+    ap.add_argument("--compare", nargs=2,
+                    metavar=("FLOOR_SIG_OUTPUT", "NV_OUTPUT"))
+    ap.add_argument("tokens", nargs="?")
     ap.add_argument("--n1", type=int, default=128)
     ap.add_argument("--n2", type=int, default=384)
     ap.add_argument("--split", action="store_true",
                     help="also the instructions of each library's share")
     ap.add_argument("worker", nargs=argparse.REMAINDER)
     a = ap.parse_args()
+    if a.compare:
+        fs, nv = (parse_output(open(f).read()) for f in a.compare)
+        libs, ratio, own = over_floor(nv, fs)
+        print(f"libraries +{libs} ({ratio:.3f} x floor+sig with no code "
+              f"of its own), own code +{nv['own']} ({own:.3f} x)")
+        return
     argv = a.worker[1:] if a.worker[:1] == ["--"] else a.worker
-    if not argv or a.n2 <= a.n1:
-        ap.error("a worker command, and n2 > n1")
+    if a.tokens is None or not argv or a.n2 <= a.n1:
+        ap.error("a token file, a worker command, and n2 > n1")
     reqs = []
     with open(a.tokens) as f:
         for line in f:
