@@ -159,8 +159,7 @@ def over_floor(nv, fs):
     give with no code of nv-fcgi's own, and its own code's share.  The
     signature check counts as floor+sig's: the same call, differing
     only by which signatures are drawn."""
-    libs = sum(nv[k] - fs[k] for k in
-               ("base64url", "json", "sha256_hex", "fastcgi"))
+    libs = sum(nv[g] - fs[g] for g, _ in SPLIT if g != "ed25519")
     return libs, (fs["total"] + libs) / fs["total"], nv["own"] / fs["total"]
 
 
