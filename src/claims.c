@@ -197,6 +197,11 @@ read_phone(struct json_object *o, const char *name, struct claims *c)
 		return;
 	s = json_object_get_string(v);
 	len = (size_t)json_object_get_string_len(v);
+	/* CAMARA writes subscribers as tel:+34... (login_hint, sub). */
+	if (len >= 4 && memcmp(s, "tel:", 4) == 0) {
+		s += 4;
+		len -= 4;
+	}
 	if (strlen(s) != len || !phone_valid(s, len))
 		return;
 	memcpy(c->phone, s, len);

@@ -18,7 +18,16 @@
 
 #define JWE_ALG		"ECDH-ES"
 #define JWE_ENC		"A256GCM"
-#define JWE_CTY		"JWT"
+#define JWE_CTY		"JWT"	/* what nv-token writes */
+
+/*
+ * What providers write for a nested access token: RFC 7519 names JWT,
+ * RFC 9068 at+jwt; media types compare without case (RFC 7515 4.1.10),
+ * and "application/" may be left out.
+ */
+static const char *const jwe_ctys[] = {
+	"JWT", "at+jwt", "application/at+jwt",
+};
 
 enum jwe_seg { SEG_HEADER = 0, SEG_KEY, SEG_IV, SEG_CIPHERTEXT, SEG_TAG };
 
@@ -28,7 +37,7 @@ static const char *const jwe_messages[JWE__MAX] = {
 	[JWE_TOO_LONG] = "encrypted token too long",
 	[JWE_BAD_ALG] = "JWE alg not accepted",
 	[JWE_BAD_ENC] = "JWE enc not accepted",
-	[JWE_BAD_CTY] = "JWE cty is not JWT",
+	[JWE_BAD_CTY] = "JWE cty is not JWT or at+jwt",
 	[JWE_ZIP] = "JWE zip not accepted",
 	[JWE_CRIT] = "JWE crit not supported",
 	[JWE_ENCRYPTED_KEY] = "JWE encrypted key must be empty for ECDH-ES",
@@ -162,6 +171,17 @@ member_string(struct json_object *o, const char *name, int *present)
 }
 
 static int
+cty_accepted(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(jwe_ctys) / sizeof(jwe_ctys[0]); i++)
+		if (strcasecmp(s, jwe_ctys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
 decode_exact(unsigned char *out, size_t want, const char *s, size_t slen)
 {
 	size_t	 n;
@@ -229,7 +249,7 @@ header_check(struct json_object *h, struct jwe_header *out)
 		return JWE_CRIT;
 	/* RFC 7519 section 5.2: a nested JWT says so in cty. */
 	if ((s = member_string(h, "cty", &present)) == NULL ||
-	    strcasecmp(s, JWE_CTY) != 0)
+	    !cty_accepted(s))
 		return JWE_BAD_CTY;
 	if ((rc = header_epk(h, out)) != JWE_OK ||
 	    (rc = header_party(h, "apu", out->apu, &out->apulen)) != JWE_OK ||

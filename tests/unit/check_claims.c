@@ -326,6 +326,42 @@ START_TEST(phone_claim_renamed)
 }
 END_TEST
 
+/* CAMARA's tel: form, in sub or any phone claim; nothing else after it. */
+START_TEST(phone_tel_uri)
+{
+	free(cfg.phone_claim);
+	cfg.phone_claim = strdup("sub");
+	ck_assert_int_eq(CHECK("\"sub\":\"tel:+34600000001\""), CLAIMS_OK);
+	ck_assert(c.phone_ok);
+	ck_assert_str_eq(c.phone, "+34600000001");
+	ck_assert_int_eq(CHECK("\"sub\":\"+34600000002\""), CLAIMS_OK);
+	ck_assert(c.phone_ok);
+	ck_assert_str_eq(c.phone, "+34600000002");
+	ck_assert_int_eq(CHECK("\"sub\":\"tel:34600000001\""), CLAIMS_OK);
+	ck_assert(!c.phone_ok);
+	ck_assert_int_eq(CHECK("\"sub\":\"tel:+34600000001;ext=1\""),
+	    CLAIMS_OK);
+	ck_assert(!c.phone_ok);
+	ck_assert_int_eq(CHECK("\"sub\":\"tel:\""), CLAIMS_OK);
+	ck_assert(!c.phone_ok);
+	ck_assert_int_eq(CHECK("\"sub\":\"TEL:+34600000001\""), CLAIMS_OK);
+	ck_assert(!c.phone_ok);
+	ck_assert_int_eq(CHECK("\"sub\":\"tel:tel:+34600000001\""),
+	    CLAIMS_OK);
+	ck_assert(!c.phone_ok);
+	ck_assert_int_eq(CHECK("\"sub\":\"tel:+34600000001\\u0000\""),
+	    CLAIMS_OK);
+	ck_assert(!c.phone_ok);
+	ck_assert_str_eq(c.phone, "");
+	free(cfg.phone_claim);
+	cfg.phone_claim = strdup("phone_number");
+	ck_assert_int_eq(CHECK("\"phone_number\":\"tel:+34600000003\""),
+	    CLAIMS_OK);
+	ck_assert(c.phone_ok);
+	ck_assert_str_eq(c.phone, "+34600000003");
+}
+END_TEST
+
 START_TEST(not_an_object)
 {
 	ck_assert_int_eq(raw("[]"), CLAIMS_MALFORMED);
@@ -368,6 +404,7 @@ claims_suite(void)
 	tcase_add_test(tc, amr_check_off);
 	tcase_add_test(tc, phone);
 	tcase_add_test(tc, phone_claim_renamed);
+	tcase_add_test(tc, phone_tel_uri);
 	tcase_add_test(tc, not_an_object);
 	tcase_add_test(tc, failure_clears_claims);
 	tcase_add_test(tc, jti_hash);
