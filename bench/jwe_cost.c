@@ -132,7 +132,7 @@ per_call_verify(const struct service *svc, const char *tok, long n)
 	long			 i;
 
 	for (i = 0; i < n; i++)
-		if (token_verify(svc->cfg, svc->keys, tok, strlen(tok),
+		if (token_verify(svc->auth.cfg, svc->auth.keys, tok, strlen(tok),
 		    time(NULL), &tr) != TOKEN_OK)
 			abort();
 	return (cpu_now() - t0) / (double)n;
@@ -186,7 +186,7 @@ main(int argc, char *argv[])
 	snprintf(json, sizeof(json), "{\"keys\":[{\"kty\":\"OKP\","
 	    "\"crv\":\"Ed25519\",\"kid\":\"sig1\",\"x\":\"%s\"}]}",
 	    b64(pk, sizeof(pk)));
-	if (jwks_parse(&keys, json, strlen(json), err, sizeof(err)) == -1)
+	if (jwks_parse(&keys, json, strlen(json), SIG_ALL, err, sizeof(err)) == -1)
 		goto fail;
 	snprintf(json, sizeof(json), "{\"keys\":[{\"kty\":\"OKP\","
 	    "\"crv\":\"X25519\",\"kid\":\"enc1\",\"d\":\"%s\"}]}",
@@ -201,10 +201,11 @@ main(int argc, char *argv[])
 	cfg.network_amr[0] = amr[0];
 	cfg.n_amr = 1;
 	cfg.api_version = API_V0;
+	cfg.signing_algs = SIG_ALL;
 	memset(&svc, 0, sizeof(svc));
-	svc.cfg = &cfg;
-	svc.keys = &keys;
-	svc.deckeys = &dk;
+	svc.auth.cfg = &cfg;
+	svc.auth.keys = &keys;
+	svc.auth.deckeys = &dk;
 	jws = mint(sk);
 	if (jwe_encrypt(&jwe, xpk, "enc1", jws, strlen(jws)) != JWE_OK)
 		goto fail;

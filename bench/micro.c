@@ -148,7 +148,7 @@ run_jwks(size_t i)
 	char		 err[256];
 
 	(void)i;
-	if (jwks_parse(&set, jwks_json, strlen(jwks_json), err,
+	if (jwks_parse(&set, jwks_json, strlen(jwks_json), SIG_ALL, err,
 	    sizeof(err)) == 0)
 		sink += (unsigned)set.n;
 	jwks_free(&set);
@@ -185,8 +185,8 @@ run_service(size_t i)
 	char				 out[RESPONSE_MAX];
 
 	memset(&svc, 0, sizeof(svc));
-	svc.cfg = &cfg;
-	svc.keys = &keys;
+	svc.auth.cfg = &cfg;
+	svc.auth.keys = &keys;
 	memset(&req, 0, sizeof(req));
 	req.var[RV_METHOD] = "POST";
 	req.var[RV_SCRIPT_NAME] = "/nv";
@@ -270,10 +270,11 @@ setup(size_t nkeys)
 	cfg.network_amr[1] = mnba;
 	cfg.n_amr = 2;
 	cfg.api_version = API_V0;
+	cfg.signing_algs = SIG_ALL;
 	if (bench_keys_make(&ks, nkeys) == -1 ||
 	    (json = bench_jwks_json(&ks)) == NULL)
 		return -1;
-	if (jwks_parse(&keys, json, strlen(json), err, sizeof(err)) == -1) {
+	if (jwks_parse(&keys, json, strlen(json), SIG_ALL, err, sizeof(err)) == -1) {
 		fprintf(stderr, "micro: %s\n", err);
 		return -1;
 	}
@@ -298,7 +299,7 @@ setup(size_t nkeys)
 			return -1;
 		s->payload[n] = '\0';
 		s->pk = jwks_find(&keys, ks.k[i % nkeys].kid,
-		    strlen(ks.k[i % nkeys].kid))->pk;
+		    strlen(ks.k[i % nkeys].kid))->key.ed25519;
 		bench_phone(s->phone, i);
 		phone_hash_hex(s->hex, s->phone, strlen(s->phone));
 		s->body_len = (size_t)snprintf(s->body, sizeof(s->body),

@@ -34,7 +34,9 @@ fuzz_env(void)
 		abort();
 	/* A fixed seed: every run, and every crash reproduction, alike. */
 	memset(seed, 0x42, sizeof(seed));
-	crypto_sign_seed_keypair(key.pk, sk, seed);
+	crypto_sign_seed_keypair(key.key.ed25519, sk, seed);
+	key.key.type = SIG_KEY_ED25519;
+	key.algs = SIG_BIT(SIG_EDDSA);
 	memcpy(key.kid, FUZZ_KID, sizeof(FUZZ_KID));
 	key.has_kid = 1;
 	env.keys.keys = &key;
@@ -48,6 +50,7 @@ fuzz_env(void)
 	env.cfg.network_amr[1] = amr_mnba;
 	env.cfg.n_amr = 2;
 	env.cfg.api_version = API_V0;
+	env.cfg.signing_algs = SIG_ALL;
 	ready = 1;
 	return &env;
 }

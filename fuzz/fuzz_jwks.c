@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sodium_init() < 0)
 		return 0;
 	err[0] = '\0';
-	if (jwks_parse(&set, (const char *)data, size, err,
+	if (jwks_parse(&set, (const char *)data, size, SIG_ALL, err,
 	    sizeof(err)) == 0) {
 		for (i = 0; i < set.n; i++)
 			if (set.keys[i].has_kid &&

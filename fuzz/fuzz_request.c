@@ -126,8 +126,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.api_version = (enum api_version)((data[0] >> 1) % API__MAX);
 	/* No decryption key, no single-use store: both stay NULL. */
 	memset(&svc, 0, sizeof(svc));
-	svc.cfg = &cfg;
-	svc.keys = &e->keys;
+	svc.auth.cfg = &cfg;
+	svc.auth.keys = &e->keys;
 	body.p = sep != NULL ? sep + 2 : data + size;
 	body.len = (size_t)(data + size - body.p);
 	body.off = 0;

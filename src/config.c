@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "sig.h"
 
 #define CONFIG_LINE_MAX	4096
 
@@ -30,6 +31,7 @@ enum config_key {
 	KEY_MAX_TOKEN_LIFETIME,
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
+	KEY_SIGNING_ALGORITHMS,
 	KEY__MAX
 };
 
@@ -60,6 +62,8 @@ static int	set_max_token_lifetime(struct config *, const char *, char *,
 static int	set_user(struct config *, const char *, char *, size_t);
 static int	set_request_timeout(struct config *, const char *, char *,
 		    size_t);
+static int	set_signing_algorithms(struct config *, const char *, char *,
+		    size_t);
 
 static const struct key_def keys[KEY__MAX] = {
 	[KEY_JWKS_FILE] =	{ "jwks_file", 1, set_jwks_file },
@@ -81,6 +85,8 @@ static const struct key_def keys[KEY__MAX] = {
 				    set_max_token_lifetime },
 	[KEY_USER] =		{ "user", 0, set_user },
 	[KEY_REQUEST_TIMEOUT] =	{ "request_timeout", 0, set_request_timeout },
+	[KEY_SIGNING_ALGORITHMS] = { "signing_algorithms", 0,
+				    set_signing_algorithms },
 };
 
 static int
@@ -250,6 +256,38 @@ set_network_amr(struct config *c, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* Names from sig.c's table, space-separated; at least one. */
+static int
+set_signing_algorithms(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	const char	*p = v, *q;
+	enum sig_alg	 a;
+
+	c->signing_algs = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
+			continue;
+		if (sig_alg_by_name(p, (size_t)(q - p), &a) == -1) {
+			snprintf(err, errlen, "signing_algorithms: `%.*s` is "
+			    "not one of EdDSA Ed25519 ES256 ES384 RS256 RS384 "
+			    "RS512 PS256 PS384 PS512", (int)(q - p), p);
+			return -1;
+		}
+		c->signing_algs |= SIG_BIT(a);
+		p = q;
+	}
+	if (c->signing_algs == 0) {
+		snprintf(err, errlen, "signing_algorithms names no algorithm");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 set_api_version(struct config *c, const char *v, char *err, size_t errlen)
 {
@@ -294,6 +332,7 @@ config_defaults(struct config *c)
 	c->api_version = API_V0;
 	c->single_use_capacity = CONFIG_DEFAULT_SINGLE_USE_CAPACITY;
 	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
+	c->signing_algs = SIG_ALL;
 }
 
 static char *

@@ -1,8 +1,10 @@
 /*
- * Loading the JWKS of Ed25519 verification keys.  Keys of other types
- * (RSA, EC, X25519) are skipped, since operators publish one set for
- * every service; a malformed Ed25519 key, or one that is not a valid
- * point of prime order, stops start-up instead of being ignored.
+ * Loading a JWKS of verification keys.  Operators publish one set for
+ * every service, so keys this service cannot use (encryption keys, an
+ * unknown kty or alg, an RSA modulus under 2048 bits, a point off its
+ * curve) are skipped with a warning that names them; the set is refused
+ * only when no usable key is left.  The public keys are built here,
+ * once per set, never per request.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include "b64.h"
 #include "jparse.h"
 #include "jwks.h"
+#include "log.h"
 
 /*
  * Reads the rest of an open small file.  The caller's fstat is reused,
@@ -86,51 +89,159 @@ jwks_read_file(const char *path, size_t max, char **buf, size_t *len,
 	return rc;
 }
 
-/* Returns 1 for a key taken, 0 for a key skipped, -1 for an error. */
-static int
-jwks_one(struct jwk *k, struct json_object *o, size_t idx, char *err,
-    size_t errlen)
+/* A member's string, exact: NULL when absent, not a string, or NUL-cut. */
+static const char *
+jwks_member(struct json_object *o, const char *name, size_t *len)
 {
-	const char	*kty, *crv, *x, *kid, *use;
-	struct json_object *v;
-	size_t		 n;
+	struct json_object	*v;
+	const char		*s;
 
-	if (!json_object_is_type(o, json_type_object)) {
-		snprintf(err, errlen, "key %zu is not a JSON object", idx);
+	if (!json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	*len = (size_t)json_object_get_string_len(v);
+	return strlen(s) == *len ? s : NULL;
+}
+
+/* A base64url member, decoded into out: its length, or -1. */
+static long
+jwks_bytes(struct json_object *o, const char *name, unsigned char *out,
+    size_t max)
+{
+	const char	*s;
+	size_t		 len, n;
+
+	if ((s = jwks_member(o, name, &len)) == NULL ||
+	    b64url_decode(out, max, &n, s, len) != 0 || n == 0)
 		return -1;
-	}
-	kty = jparse_string(o, "kty");
-	crv = jparse_string(o, "crv");
-	if (kty == NULL || strcmp(kty, "OKP") != 0 || crv == NULL ||
-	    strcmp(crv, "Ed25519") != 0)
-		return 0;
-	/* A key meant for encryption is not one to verify with. */
-	if ((use = jparse_string(o, "use")) != NULL && strcmp(use, "sig") != 0)
-		return 0;
-	if ((x = jparse_string(o, "x")) == NULL ||
-	    b64url_decode(k->pk, sizeof(k->pk), &n, x, strlen(x)) != 0 ||
-	    n != sizeof(k->pk)) {
-		snprintf(err, errlen, "key %zu: \"x\" is not a base64url "
-		    "Ed25519 public key of 32 bytes", idx);
+	return (long)n;
+}
+
+/* The key type of kty and crv, or -1. */
+static int
+jwks_kty(struct json_object *o)
+{
+	static const struct {
+		const char	*kty, *crv;
+		enum sig_kty	 type;
+	} types[] = {
+		{ "OKP", "Ed25519", SIG_KEY_ED25519 },
+		{ "EC", "P-256", SIG_KEY_P256 },
+		{ "EC", "P-384", SIG_KEY_P384 },
+		{ "RSA", NULL, SIG_KEY_RSA },
+	};
+	const char	*kty, *crv;
+	size_t		 i, kl, cl = 0;
+
+	if ((kty = jwks_member(o, "kty", &kl)) == NULL)
 		return -1;
-	}
-	/* Small-order and non-canonical points can never verify anything
-	 * honestly: refuse them where the operator sees it. */
-	if (!crypto_core_ed25519_is_valid_point(k->pk)) {
-		snprintf(err, errlen, "key %zu: \"x\" is not a valid "
-		    "Ed25519 point (small order or non-canonical)", idx);
-		return -1;
-	}
-	if (json_object_object_get_ex(o, "kid", &v)) {
-		if ((kid = jparse_string(o, "kid")) == NULL ||
-		    strlen(kid) == 0 || strlen(kid) > JWKS_KID_MAX ||
-		    strlen(kid) != (size_t)json_object_get_string_len(v)) {
-			snprintf(err, errlen, "key %zu: \"kid\" must be a "
-			    "string of 1 to %d bytes", idx, JWKS_KID_MAX);
+	crv = jwks_member(o, "crv", &cl);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(kty, types[i].kty) == 0 && (types[i].crv == NULL ||
+		    (crv != NULL && strcmp(crv, types[i].crv) == 0)))
+			return (int)types[i].type;
+	return -1;
+}
+
+/* Builds the key's public key from its members; -1 with a reason. */
+static int
+jwks_key(struct sig_key *key, enum sig_kty t, struct json_object *o,
+    char *why, size_t whylen)
+{
+	unsigned char	 a[SIG_MAX_BYTES + 1], b[SIG_MAX_BYTES + 1];
+	long		 al, bl;
+
+	switch (t) {
+	case SIG_KEY_ED25519:
+		if ((al = jwks_bytes(o, "x", a, sizeof(a))) == -1)
+			break;
+		return sig_key_ed25519(key, a, (size_t)al, why, whylen);
+	case SIG_KEY_P256:
+	case SIG_KEY_P384:
+		if ((al = jwks_bytes(o, "x", a, sizeof(a))) == -1 ||
+		    (bl = jwks_bytes(o, "y", b, sizeof(b))) == -1)
+			break;
+		return sig_key_ec(key, t, a, (size_t)al, b, (size_t)bl, why,
+		    whylen);
+	case SIG_KEY_RSA:
+		if ((al = jwks_bytes(o, "n", a, sizeof(a))) == -1 ||
+		    (bl = jwks_bytes(o, "e", b, sizeof(b))) == -1) {
+			snprintf(why, whylen, "\"n\" or \"e\" is missing, "
+			    "not base64url, or longer than %d bits",
+			    SIG_RSA_MAX_BITS);
 			return -1;
 		}
-		memcpy(k->kid, kid, strlen(kid) + 1);
+		return sig_key_rsa(key, a, (size_t)al, b, (size_t)bl, why,
+		    whylen);
+	default:
+		break;
+	}
+	snprintf(why, whylen, "a coordinate is missing or not base64url");
+	return -1;
+}
+
+/*
+ * Fills k from the idx'th JWK.  Returns 1 for a key taken, 0 for a key
+ * that can verify nothing here (with the reason in why).
+ */
+static int
+jwks_one(struct jwk *k, struct json_object *o, unsigned accept, char *why,
+    size_t whylen)
+{
+	const char		*s;
+	enum sig_alg		 alg;
+	size_t			 len;
+	int			 t;
+
+	memset(k, 0, sizeof(*k));
+	if (!json_object_is_type(o, json_type_object)) {
+		snprintf(why, whylen, "not a JSON object");
+		return 0;
+	}
+	if (json_object_object_get_ex(o, "kid", NULL)) {
+		if ((s = jwks_member(o, "kid", &len)) == NULL || len == 0 ||
+		    len > JWKS_KID_MAX) {
+			snprintf(why, whylen, "\"kid\" is not a string of 1 "
+			    "to %d bytes", JWKS_KID_MAX);
+			return 0;
+		}
+		memcpy(k->kid, s, len + 1);
 		k->has_kid = 1;
+	}
+	/* A key meant for encryption is not one to verify with. */
+	if (json_object_object_get_ex(o, "use", NULL) &&
+	    ((s = jwks_member(o, "use", &len)) == NULL ||
+	    strcmp(s, "sig") != 0)) {
+		snprintf(why, whylen, "\"use\" is not \"sig\"");
+		return 0;
+	}
+	if ((t = jwks_kty(o)) == -1) {
+		snprintf(why, whylen, "not an RSA, EC P-256, EC P-384 or OKP "
+		    "Ed25519 key");
+		return 0;
+	}
+	k->algs = sig_algs_of((enum sig_kty)t);
+	/* A key bound to one algorithm verifies only that one. */
+	if (json_object_object_get_ex(o, "alg", NULL)) {
+		if ((s = jwks_member(o, "alg", &len)) == NULL ||
+		    sig_alg_by_name(s, len, &alg) == -1 ||
+		    (k->algs & SIG_BIT(alg)) == 0) {
+			snprintf(why, whylen, "\"alg\" is not a signature "
+			    "algorithm of a %s key",
+			    sig_kty_name((enum sig_kty)t));
+			return 0;
+		}
+		k->algs = SIG_BIT(alg);
+	}
+	if ((k->algs &= accept) == 0) {
+		snprintf(why, whylen, "signing_algorithms accepts none of "
+		    "its algorithms");
+		return 0;
+	}
+	if (jwks_key(&k->key, (enum sig_kty)t, o, why, whylen) == -1) {
+		k->algs = 0;
+		return 0;
 	}
 	return 1;
 }
@@ -184,7 +295,8 @@ jwks_memo_is(const struct jwks_memo_slot *m, const char *seg, size_t len)
 }
 
 const struct jwk *
-jwks_memo_get(const struct jwks *set, const char *seg, size_t len)
+jwks_memo_get(const struct jwks *set, const char *seg, size_t len,
+    enum sig_alg *alg)
 {
 	const struct jwks_memo_slot	*m;
 	size_t				 w, victim;
@@ -192,14 +304,16 @@ jwks_memo_get(const struct jwks *set, const char *seg, size_t len)
 	if ((m = jwks_memo_bucket(set, seg, len, &victim)) == NULL)
 		return NULL;
 	for (w = 0; w < JWKS_MEMO_WAYS; w++)
-		if (jwks_memo_is(&m[w], seg, len))
+		if (jwks_memo_is(&m[w], seg, len)) {
+			*alg = m[w].alg;
 			return m[w].key;
+		}
 	return NULL;
 }
 
 void
 jwks_memo_put(const struct jwks *set, const char *seg, size_t len,
-    const struct jwk *key)
+    const struct jwk *key, enum sig_alg alg)
 {
 	struct jwks_memo_slot	*m;
 	size_t			 w, victim;
@@ -211,18 +325,35 @@ jwks_memo_put(const struct jwks *set, const char *seg, size_t len,
 		continue;
 	m += w < JWKS_MEMO_WAYS ? w : victim;
 	m->key = key;
+	m->alg = alg;
 	m->len = len;
 	memcpy(m->seg, seg, len);
 }
 
+/* Names a skipped key in the warning: its kid, when printable. */
+static void
+jwks_skipped(const struct jwk *k, size_t idx, const char *why)
+{
+	size_t	 i;
+
+	for (i = 0; k->has_kid && k->kid[i] != '\0'; i++)
+		if (k->kid[i] < 0x20 || k->kid[i] > 0x7e || k->kid[i] == '"')
+			break;
+	if (k->has_kid && k->kid[i] == '\0')
+		lwarn("key set: key \"%s\" skipped: %s", k->kid, why);
+	else
+		lwarn("key set: key %zu skipped: %s", idx, why);
+}
+
 int
-jwks_parse(struct jwks *set, const char *buf, size_t len, char *err,
-    size_t errlen)
+jwks_parse(struct jwks *set, const char *buf, size_t len, unsigned algs,
+    char *err, size_t errlen)
 {
 	struct json_object	*root = NULL, *arr;
 	enum jparse_err		 jerr;
+	char			 why[256];
 	size_t			 i, j, n;
-	int			 r, rc = -1;
+	int			 rc = -1;
 
 	memset(set, 0, sizeof(*set));
 	if ((jerr = jparse_object(buf, len, &root)) != JPARSE_OK) {
@@ -245,14 +376,17 @@ jwks_parse(struct jwks *set, const char *buf, size_t len, char *err,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		r = jwks_one(&set->keys[set->n],
-		    json_object_array_get_idx(arr, i), i, err, errlen);
-		if (r == -1)
-			goto out;
-		set->n += (size_t)r;
+		if (jwks_one(&set->keys[set->n],
+		    json_object_array_get_idx(arr, i), algs, why,
+		    sizeof(why)) == 1)
+			set->n++;
+		else
+			jwks_skipped(&set->keys[set->n], i, why);
 	}
 	if (set->n == 0) {
-		snprintf(err, errlen, "key set has no Ed25519 key");
+		snprintf(err, errlen, "key set has no usable signature key "
+		    "(RSA, EC P-256 or P-384, OKP Ed25519, for an algorithm "
+		    "of signing_algorithms)");
 		goto out;
 	}
 	for (i = 0; i < set->n; i++)
@@ -273,7 +407,8 @@ out:
 }
 
 int
-jwks_load(struct jwks *set, const char *path, char *err, size_t errlen)
+jwks_load(struct jwks *set, const char *path, unsigned algs, char *err,
+    size_t errlen)
 {
 	char	*buf = NULL, why[256];
 	size_t	 len;
@@ -282,7 +417,7 @@ jwks_load(struct jwks *set, const char *path, char *err, size_t errlen)
 	memset(set, 0, sizeof(*set));
 	if (jwks_read_file(path, JWKS_FILE_MAX, &buf, &len, err, errlen) == -1)
 		return -1;
-	if ((rc = jwks_parse(set, buf, len, why, sizeof(why))) == -1)
+	if ((rc = jwks_parse(set, buf, len, algs, why, sizeof(why))) == -1)
 		snprintf(err, errlen, "%s: %s", path, why);
 	free(buf);
 	return rc;
@@ -317,6 +452,10 @@ jwks_kid_is(const char *stored, int has_kid, const char *kid, size_t kidlen)
 void
 jwks_free(struct jwks *set)
 {
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++)
+		sig_key_free(&set->keys[i].key);
 	free(set->keys);
 	free(set->memo);
 	set->keys = NULL;

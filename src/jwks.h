@@ -1,6 +1,7 @@
 /*
- * The key set: Ed25519 public keys from a JSON Web Key Set (RFC 7517,
- * RFC 8037), looked up by key id.
+ * The key set (RFC 7517, RFC 7518 section 6, RFC 8037): signature keys
+ * of type RSA, EC (P-256, P-384) and OKP (Ed25519), each bound to the
+ * algorithms it may verify, looked up by key id.
  */
 #ifndef NV_JWKS_H
 #define NV_JWKS_H
@@ -10,6 +11,8 @@
 
 #include <sodium.h>
 
+#include "sig.h"
+
 #define JWKS_KID_MAX	128
 #define JWKS_KEYS_MAX	1024
 #define JWKS_FILE_MAX	(1024 * 1024)
@@ -17,13 +20,15 @@
 struct jwk {
 	char		 kid[JWKS_KID_MAX + 1];
 	int		 has_kid;
-	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned	 algs;		/* the SIG_BIT()s it may verify */
+	struct sig_key	 key;
 };
 
 #define JWKS_MEMO_SEG_MAX	256	/* longest header segment remembered */
 
 struct jwks_memo_slot {
 	const struct jwk	*key;
+	enum sig_alg		 alg;
 	size_t			 len;
 	char			 seg[JWKS_MEMO_SEG_MAX];
 };
@@ -37,10 +42,15 @@ struct jwks {
 	unsigned char		 memo_hkey[crypto_shorthash_KEYBYTES];
 };
 
-int			 jwks_load(struct jwks *, const char *path, char *err,
-			    size_t errlen);
+/*
+ * Only keys that may verify one of algs (SIG_BIT()s) are kept; a key
+ * that cannot be used is skipped with a warning, and only a set with
+ * no usable key left is an error.
+ */
+int			 jwks_load(struct jwks *, const char *path,
+			    unsigned algs, char *err, size_t errlen);
 int			 jwks_parse(struct jwks *, const char *buf, size_t len,
-			    char *err, size_t errlen);
+			    unsigned algs, char *err, size_t errlen);
 const struct jwk	*jwks_find(const struct jwks *, const char *kid,
 			    size_t kidlen);
 void			 jwks_free(struct jwks *);
@@ -48,14 +58,15 @@ int			 jwks_kid_is(const char *stored, int has_kid,
 			    const char *kid, size_t kidlen);
 
 /*
- * The key an accepted JWS header segment chose, remembered with the
- * set (so a new set starts empty): NULL when that exact segment has
- * not been put.  Only the token code decides what to put.
+ * The key and algorithm an accepted JWS header segment chose,
+ * remembered with the set (so a new set starts empty): NULL when that
+ * exact segment has not been put.  Only the token code decides what to
+ * put.
  */
 const struct jwk	*jwks_memo_get(const struct jwks *, const char *seg,
-			    size_t len);
+			    size_t len, enum sig_alg *);
 void			 jwks_memo_put(const struct jwks *, const char *seg,
-			    size_t len, const struct jwk *);
+			    size_t len, const struct jwk *, enum sig_alg);
 
 /* Reads a whole small file; shared with the other key files. */
 int			 jwks_read_file(const char *path, size_t max,

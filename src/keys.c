@@ -58,8 +58,8 @@ keys_id_equal(const struct keys_id *a, const struct keys_id *b)
  * so that one bad file is reported once, not every second.
  */
 static int
-keys_read(const char *path, struct jwks *set, struct keys_id *id,
-    char *err, size_t errlen)
+keys_read(const char *path, unsigned algs, struct jwks *set,
+    struct keys_id *id, char *err, size_t errlen)
 {
 	struct stat	 st;
 	char		*buf = NULL, why[KEYS_ERR_MAX];
@@ -80,7 +80,7 @@ keys_read(const char *path, struct jwks *set, struct keys_id *id,
 	if (jwks_read_fd(fd, &st, path, JWKS_FILE_MAX, &buf, &len, err,
 	    errlen) == -1)
 		goto out;
-	if (jwks_parse(set, buf, len, why, sizeof(why)) == -1) {
+	if (jwks_parse(set, buf, len, algs, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
@@ -92,14 +92,15 @@ out:
 }
 
 int
-keys_open(struct keys *k, const char *path, long long now_ms, char *err,
-    size_t errlen)
+keys_open(struct keys *k, const char *path, unsigned algs, long long now_ms,
+    char *err, size_t errlen)
 {
 	memset(k, 0, sizeof(*k));
 	k->path = path;
+	k->algs = algs;
 	k->checked_ms = now_ms;
 	k->reads = 1;
-	return keys_read(path, &k->set, &k->id, err, errlen);
+	return keys_read(path, algs, &k->set, &k->id, err, errlen);
 }
 
 enum keys_reload
@@ -127,7 +128,7 @@ keys_maybe_reload(struct keys *k, long long now_ms, int force)
 			return KEYS_UNCHANGED;
 	}
 	k->reads++;
-	if (keys_read(k->path, &set, &id, err, sizeof(err)) == -1) {
+	if (keys_read(k->path, k->algs, &set, &id, err, sizeof(err)) == -1) {
 		lerr("key set not reloaded, the old keys stay in force: %s",
 		    err);
 		k->id = id;

@@ -25,6 +25,7 @@ struct keys_id {
 
 struct keys {
 	const char	*path;
+	unsigned	 algs;		/* signing_algorithms, as SIG_BIT()s */
 	struct jwks	 set;		/* the keys in force */
 	struct keys_id	 id;		/* of the file last read, good or bad */
 	long long	 checked_ms;	/* monotonic time of the last check */
@@ -38,7 +39,8 @@ enum keys_reload {
 };
 
 int			 keys_open(struct keys *, const char *path,
-			    long long now_ms, char *err, size_t errlen);
+			    unsigned algs, long long now_ms, char *err,
+			    size_t errlen);
 enum keys_reload	 keys_maybe_reload(struct keys *, long long now_ms,
 			    int force);
 void			 keys_close(struct keys *);

@@ -1,12 +1,13 @@
 /*
  * The route table: which operation a request's path names, under which
- * API version, with its method and scope.
+ * API version, with its method, scope, body and handler.
  */
 #ifndef NV_ROUTER_H
 #define NV_ROUTER_H
 
 #include "claims.h"
 #include "errors.h"
+#include "handlers.h"
 
 enum route {
 	ROUTE_VERIFY = 0,
@@ -19,6 +20,7 @@ struct route_def {
 	const char	*method;
 	enum scope	 scope;
 	int		 has_body;
+	handler_fn	*handle;
 };
 
 struct route_match {

@@ -7,18 +7,12 @@
 
 #include <time.h>
 
-#include "config.h"
-#include "deckeys.h"
-#include "jwks.h"
-#include "replay.h"
+#include "auth.h"
 #include "request.h"
 #include "response.h"
 
 struct service {
-	const struct config	*cfg;
-	const struct jwks	*keys;
-	const struct deckeys	*deckeys;	/* NULL: no decryption key */
-	struct replay		*replay;	/* single_use = yes, else NULL */
+	struct auth	 auth;	/* configuration, key sets, stores */
 };
 
 struct service_outcome {

@@ -1,8 +1,10 @@
 /*
- * Compact JWS verification.  Only EdDSA over Ed25519 is accepted, so
- * neither "none" nor an HMAC keyed with a public key can be slipped
- * in; the key comes from the configured set, never from the token.
- * The signature is checked before any claim is read.
+ * Compact JWS verification.  The header names an algorithm of sig.c's
+ * table (so neither "none" nor an HMAC keyed with a public key can be
+ * slipped in) and a key of the configured set; the key must be one
+ * bound to that algorithm, so a header cannot make an RSA key verify
+ * an ECDSA signature or the like.  The signature is checked before any
+ * claim is read.
  */
 #include <string.h>
 #include <strings.h>
@@ -21,11 +23,11 @@ static const char *const token_messages[TOKEN__MAX] = {
 	[TOKEN_BAD_TYP] = "typ not accepted",
 	[TOKEN_CRIT] = "crit not supported",
 	[TOKEN_UNKNOWN_KEY] = "unknown key",
+	[TOKEN_KEY_ALG] = "alg not permitted for the key",
 	[TOKEN_BAD_SIGNATURE] = "bad signature",
 	[TOKEN_BAD_CLAIMS] = "claims rejected",
 };
 
-static const char *const accepted_algs[] = { "EdDSA", "Ed25519" };
 static const char *const accepted_typs[] = {
 	"at+jwt", "application/at+jwt", "JWT",
 };
@@ -36,27 +38,44 @@ token_strerror(enum token_err e)
 	return (unsigned)e < TOKEN__MAX ? token_messages[e] : "?";
 }
 
+/* A string member, exact: NULL when absent, not a string or NUL-cut. */
+static const char *
+token_member(struct json_object *h, const char *name, size_t *len,
+    int *present)
+{
+	struct json_object	*v;
+	const char		*s;
+
+	if (!(*present = json_object_object_get_ex(h, name, &v)) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	*len = (size_t)json_object_get_string_len(v);
+	return strlen(s) == *len ? s : NULL;
+}
+
 static int
-in_list(const char *s, const char *const *list, size_t n, int nocase)
+typ_accepted(const char *s)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
-		if ((nocase ? strcasecmp(s, list[i]) :
-		    strcmp(s, list[i])) == 0)
+	for (i = 0; i < sizeof(accepted_typs) / sizeof(accepted_typs[0]); i++)
+		if (strcasecmp(s, accepted_typs[i]) == 0)
 			return 1;
 	return 0;
 }
 
-/* Checks the protected header and picks the key it names. */
+/* Checks the protected header and picks the key and algorithm. */
 static enum token_err
-token_header(const struct jwks *set, const char *seg, size_t seglen,
-    const struct jwk **key)
+token_header(const struct config *cfg, const struct jwks *set,
+    const char *seg, size_t seglen, const struct jwk **key,
+    enum sig_alg *alg)
 {
 	char			 buf[TOKEN_HEADER_MAX];
 	struct json_object	*h = NULL, *v;
-	const char		*kid = NULL;
-	size_t			 len, kidlen = 0;
+	const char		*s, *kid = NULL;
+	size_t			 len, slen, kidlen = 0;
+	int			 present;
 	enum token_err		 rc;
 
 	if (b64url_decoded_max(seglen) > sizeof(buf))
@@ -64,17 +83,14 @@ token_header(const struct jwks *set, const char *seg, size_t seglen,
 	if (b64url_decode((unsigned char *)buf, sizeof(buf), &len, seg,
 	    seglen) != 0 || jparse_object(buf, len, &h) != JPARSE_OK)
 		return TOKEN_MALFORMED;
-	if (!json_object_object_get_ex(h, "alg", &v) ||
-	    !json_object_is_type(v, json_type_string) ||
-	    !in_list(json_object_get_string(v), accepted_algs,
-	    sizeof(accepted_algs) / sizeof(accepted_algs[0]), 0)) {
+	if ((s = token_member(h, "alg", &slen, &present)) == NULL ||
+	    sig_alg_by_name(s, slen, alg) == -1 ||
+	    (cfg->signing_algs & SIG_BIT(*alg)) == 0) {
 		rc = TOKEN_BAD_ALG;
 		goto out;
 	}
-	if (json_object_object_get_ex(h, "typ", &v) &&
-	    (!json_object_is_type(v, json_type_string) ||
-	    !in_list(json_object_get_string(v), accepted_typs,
-	    sizeof(accepted_typs) / sizeof(accepted_typs[0]), 1))) {
+	s = token_member(h, "typ", &slen, &present);
+	if (present && (s == NULL || !typ_accepted(s))) {
 		rc = TOKEN_BAD_TYP;
 		goto out;
 	}
@@ -83,6 +99,7 @@ token_header(const struct jwks *set, const char *seg, size_t seglen,
 		rc = TOKEN_CRIT;
 		goto out;
 	}
+	/* Taken with its NULs: jwks_find() compares every byte. */
 	if (json_object_object_get_ex(h, "kid", &v)) {
 		if (!json_object_is_type(v, json_type_string)) {
 			rc = TOKEN_MALFORMED;
@@ -91,8 +108,12 @@ token_header(const struct jwks *set, const char *seg, size_t seglen,
 		kid = json_object_get_string(v);
 		kidlen = (size_t)json_object_get_string_len(v);
 	}
-	rc = (*key = jwks_find(set, kid, kidlen)) == NULL ?
-	    TOKEN_UNKNOWN_KEY : TOKEN_OK;
+	if ((*key = jwks_find(set, kid, kidlen)) == NULL)
+		rc = TOKEN_UNKNOWN_KEY;
+	else if (((*key)->algs & SIG_BIT(*alg)) == 0)
+		rc = TOKEN_KEY_ALG;
+	else
+		rc = TOKEN_OK;
 out:
 	json_object_put(h);
 	return rc;
@@ -104,7 +125,8 @@ token_verify(const struct config *cfg, const struct jwks *set,
 {
 	const char		*dot1, *dot2;
 	const struct jwk	*key = NULL;
-	unsigned char		 sig[crypto_sign_BYTES];
+	enum sig_alg		 alg = SIG_EDDSA;
+	unsigned char		 sig[SIG_MAX_BYTES];
 	/* On the stack: the token's length is bounded, so is this. */
 	unsigned char		 payload[TOKEN_MAX / 4 * 3 + 2];
 	size_t			 siglen, plen, pmax = 0;
@@ -124,23 +146,25 @@ token_verify(const struct config *cfg, const struct jwks *set,
 		goto out;
 	}
 	/* A header accepted before chose the same key: see jwks.c. */
-	if ((key = jwks_memo_get(set, tok, (size_t)(dot1 - tok))) == NULL) {
-		if ((rc = token_header(set, tok, (size_t)(dot1 - tok), &key))
-		    != TOKEN_OK)
+	if ((key = jwks_memo_get(set, tok, (size_t)(dot1 - tok), &alg)) ==
+	    NULL) {
+		if ((rc = token_header(cfg, set, tok, (size_t)(dot1 - tok),
+		    &key, &alg)) != TOKEN_OK)
 			goto out;
-		jwks_memo_put(set, tok, (size_t)(dot1 - tok), key);
+		jwks_memo_put(set, tok, (size_t)(dot1 - tok), key, alg);
 	}
 	if (b64url_decode(sig, sizeof(sig), &siglen, dot2 + 1,
-	    len - (size_t)(dot2 + 1 - tok)) != 0 || siglen != sizeof(sig)) {
+	    len - (size_t)(dot2 + 1 - tok)) != 0) {
 		rc = TOKEN_MALFORMED;
 		goto out;
 	}
 	/* The signing input is the ASCII of header.payload as received. */
-	if (crypto_sign_verify_detached(sig, (const unsigned char *)tok,
-	    (size_t)(dot2 - tok), key->pk) != 0) {
+	if (sig_verify(&key->key, alg, (const unsigned char *)tok,
+	    (size_t)(dot2 - tok), sig, siglen) != 0) {
 		rc = TOKEN_BAD_SIGNATURE;
 		goto out;
 	}
+	res->signed_len = (size_t)(dot2 - tok);
 	/* Bytes decoded before a failure must be wiped too. */
 	pmax = b64url_decoded_max((size_t)(dot2 - dot1 - 1));
 	if (b64url_decode(payload, sizeof(payload), &plen, dot1 + 1,

@@ -1,6 +1,7 @@
 /*
- * The access token: a compact JWS (RFC 7515) signed with Ed25519
- * (RFC 8037), verified against the key set, then its claims checked.
+ * The access token: a compact JWS (RFC 7515) signed with an algorithm
+ * of sig.h's table, verified against the key set, then its claims
+ * checked.
  */
 #ifndef NV_TOKEN_H
 #define NV_TOKEN_H
@@ -23,6 +24,7 @@ enum token_err {
 	TOKEN_BAD_TYP,
 	TOKEN_CRIT,
 	TOKEN_UNKNOWN_KEY,
+	TOKEN_KEY_ALG,		/* the key is not bound to the header's alg */
 	TOKEN_BAD_SIGNATURE,
 	TOKEN_BAD_CLAIMS,	/* see the claims_err beside it */
 	TOKEN__MAX
@@ -31,6 +33,8 @@ enum token_err {
 struct token_result {
 	enum token_err	 err;
 	enum claims_err	 claims_err;
+	/* Bytes of header.payload: what was signed, whatever the signature. */
+	size_t		 signed_len;
 	struct claims	 claims;
 };
 

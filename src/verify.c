@@ -10,6 +10,15 @@
 #include "handlers.h"
 #include "jparse.h"
 
+static const char *const read_errors[] = {
+	[BODY_OK] = NULL,
+	[BODY_TOO_LARGE] = "request body is larger than 4096 bytes",
+	[BODY_SHORT] = "request body is shorter than its Content-Length",
+	[BODY_BAD_LENGTH] = "Content-Length is not a number",
+	[BODY_READ_ERROR] = "request body could not be read",
+	[BODY_TIMEOUT] = "request body was not received in time",
+};
+
 static const char *const body_messages[JPARSE__MAX] = {
 	[JPARSE_EMPTY] = "request body is empty",
 	[JPARSE_NUL] = "request body contains a NUL byte",
@@ -104,4 +113,36 @@ verify_answer(const struct claims *c, const struct verify_body *b,
 	    phone_equal(c->phone, b->value, b->len);
 	response_ok(r, match ? "{\"devicePhoneNumberVerified\":true}" :
 	    "{\"devicePhoneNumberVerified\":false}");
+}
+
+void
+verify_handle(const struct request *req, const struct claims *c,
+    struct response *resp, enum api_version v)
+{
+	char			 body[BODY_MAX + 1];
+	struct verify_body	 vb;
+	enum body_err		 berr;
+	const char		*msg;
+	size_t			 len;
+
+	memset(&vb, 0, sizeof(vb));
+	if ((berr = request_body(req, body, BODY_MAX, &len)) != BODY_OK) {
+		response_error(resp, v, berr == BODY_READ_ERROR ?
+		    NVE_INTERNAL : NVE_INVALID_ARGUMENT, read_errors[berr]);
+		goto out;
+	}
+	if (len == 0) {
+		response_error(resp, v, NVE_INVALID_ARGUMENT,
+		    "request body is missing");
+		goto out;
+	}
+	if ((msg = verify_parse(body, len, &vb)) != NULL) {
+		response_error(resp, v, NVE_INVALID_ARGUMENT, msg);
+		goto out;
+	}
+	verify_answer(c, &vb, resp);
+out:
+	/* A failed read may have left bytes past len. */
+	sodium_memzero(body, berr == BODY_OK ? len : sizeof(body));
+	sodium_memzero(&vb, sizeof(vb));
 }

@@ -92,7 +92,7 @@ sleep "$KEYS_SETTLE"
 expect a 401
 expect b 200
 background_done
-n=$(grep -c "key set not reloaded, the old keys stay in force: $T/etc/keys.jwks: key 0: " \
+n=$(grep -c "key set not reloaded, the old keys stay in force: $T/etc/keys.jwks: key set has no usable signature key" \
     "$T/log/lighttpd-out.log")
 [ "$n" -ge 1 ] || die "no worker logged the bad key set"
 [ "$n" -le 6 ] || die "$n log lines for one bad file from 6 workers"

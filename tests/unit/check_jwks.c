@@ -1,12 +1,16 @@
 /*
  * The key set (jwks.c): Ed25519 keys with and without kid, keys of
- * other types skipped, malformed and small-order keys refused,
- * duplicate kids, lookup by kid, loading from a file.
+ * other types skipped, malformed and small-order keys skipped with a
+ * warning naming them, a set with no usable key refused, duplicate
+ * kids, lookup by kid, loading from a file.  RSA and EC keys:
+ * check_sig.c.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jwks.h"
 #include "unit.h"
@@ -44,7 +48,7 @@ parse(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	return jwks_parse(&set, text, strlen(text), err, sizeof(err));
+	return jwks_parse(&set, text, strlen(text), SIG_ALL, err, sizeof(err));
 }
 
 static void
@@ -56,11 +60,48 @@ parse_fails(const char *why, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	ck_assert_int_eq(jwks_parse(&set, text, strlen(text), err,
+	ck_assert_int_eq(jwks_parse(&set, text, strlen(text), SIG_ALL, err,
 	    sizeof(err)), -1);
 	ck_assert_str_eq(err, why);
 	ck_assert_ptr_null(set.keys);
 	ck_assert_uint_eq(set.n, 0);
+}
+
+#define NO_KEY	"key set has no usable signature key (RSA, EC P-256 or " \
+	"P-384, OKP Ed25519, for an algorithm of signing_algorithms)"
+
+/*
+ * Parses a set that must keep exactly the key "good" and skip the
+ * other with the warning line want on stderr.
+ */
+static void
+parse_skips(const char *want, const char *fmt, ...)
+{
+	char	 text[4096], got[1024], path[] = "/tmp/nv-jwks.XXXXXX";
+	va_list	 ap;
+	ssize_t	 n;
+	int	 fd, saved;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	unlink(path);
+	saved = dup(2);
+	dup2(fd, 2);
+	ck_assert_int_eq(jwks_parse(&set, text, strlen(text), SIG_ALL, err,
+	    sizeof(err)), 0);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, got, sizeof(got) - 1, 0);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	got[n] = '\0';
+	ck_assert_msg(strstr(got, want) != NULL, "warning \"%s\" not in \"%s\"",
+	    want, got);
+	ck_assert_uint_eq(set.n, 1);
+	ck_assert_str_eq(set.keys[0].kid, "good");
+	jwks_free(&set);
 }
 
 #define OKP(kid, x) "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"" kid \
@@ -74,10 +115,10 @@ START_TEST(ed25519_with_kid)
 	    OKP("k2", "%s") "]}", x1, x2), 0);
 	ck_assert_uint_eq(set.n, 2);
 	ck_assert_ptr_nonnull(k = jwks_find(&set, "k1", 2));
-	ck_assert_mem_eq(k->pk, pk1, 32);
+	ck_assert_mem_eq(k->key.ed25519, pk1, 32);
 	ck_assert_str_eq(k->kid, "k1");
 	ck_assert_ptr_nonnull(k = jwks_find(&set, "k2", 2));
-	ck_assert_mem_eq(k->pk, pk2, 32);
+	ck_assert_mem_eq(k->key.ed25519, pk2, 32);
 	ck_assert_ptr_null(jwks_find(&set, "k3", 2));
 	ck_assert_ptr_null(jwks_find(&set, "k", 1));
 	ck_assert_ptr_null(jwks_find(&set, "k12", 3));
@@ -97,7 +138,7 @@ START_TEST(one_key_without_kid)
 	ck_assert_uint_eq(set.n, 1);
 	ck_assert_int_eq(set.keys[0].has_kid, 0);
 	ck_assert_ptr_nonnull(k = jwks_find(&set, NULL, 0));
-	ck_assert_mem_eq(k->pk, pk1, 32);
+	ck_assert_mem_eq(k->key.ed25519, pk1, 32);
 	/* A kid in the token never matches a key that has none. */
 	ck_assert_ptr_null(jwks_find(&set, "k1", 2));
 }
@@ -124,11 +165,19 @@ START_TEST(other_types_skipped)
 }
 END_TEST
 
-START_TEST(no_ed25519_key)
+START_TEST(no_usable_key)
 {
-	parse_fails("key set has no Ed25519 key", "{\"keys\":[]}");
-	parse_fails("key set has no Ed25519 key", "{\"keys\":[{\"kty\":\"RSA\","
+	char	 text[256];
+
+	parse_fails(NO_KEY, "{\"keys\":[]}");
+	parse_fails(NO_KEY, "{\"keys\":[{\"kty\":\"RSA\","
 	    "\"n\":\"AQAB\",\"e\":\"AQAB\"}]}");
+	parse_fails(NO_KEY, "{\"keys\":[\"%s\"]}", x1);
+	/* signing_algorithms leaves this key nothing to verify. */
+	snprintf(text, sizeof(text), "{\"keys\":[" OKP("k", "%s") "]}", x1);
+	ck_assert_int_eq(jwks_parse(&set, text, strlen(text),
+	    SIG_BIT(SIG_RS256) | SIG_BIT(SIG_ES256), err, sizeof(err)), -1);
+	ck_assert_str_eq(err, NO_KEY);
 }
 END_TEST
 
@@ -144,41 +193,46 @@ START_TEST(no_keys_array)
 	parse_fails("key set is empty", "");
 	parse_fails("key set has a duplicated member",
 	    "{\"keys\":[],\"keys\":[" OKP("k1", "%s") "]}", x1);
-	parse_fails("key 0 is not a JSON object", "{\"keys\":[\"%s\"]}", x1);
+	parse_skips("key set: key 0 skipped: not a JSON object",
+	    "{\"keys\":[\"%s\"," OKP("good", "%s") "]}", x1, x1);
 }
 END_TEST
 
 START_TEST(malformed_x)
 {
-	static const char why[] =
-	    "key 1: \"x\" is not a base64url Ed25519 public key of 32 bytes";
+	static const char why[] = "key set: key \"b\" skipped: ";
 	char	 x[64];
 
 	/* Cut short, one byte long, padded, missing, standard alphabet. */
 	snprintf(x, sizeof(x), "%.42s", x1);
-	parse_fails(why, "{\"keys\":[" OKP("a", "%s") "," OKP("b", "%s") "]}",
-	    x2, x);
+	parse_skips(why, "{\"keys\":[" OKP("good", "%s") "," OKP("b", "%s")
+	    "]}", x2, x);
 	snprintf(x, sizeof(x), "%sAA", x1);
-	parse_fails(why, "{\"keys\":[" OKP("a", "%s") "," OKP("b", "%s") "]}",
-	    x2, x);
+	parse_skips(why, "{\"keys\":[" OKP("good", "%s") "," OKP("b", "%s")
+	    "]}", x2, x);
+	snprintf(x, sizeof(x), "%.40s", x1);
+	parse_skips("key set: key \"b\" skipped: \"x\" is not an Ed25519 "
+	    "public key of 32 bytes", "{\"keys\":[" OKP("good", "%s") ","
+	    OKP("b", "%s") "]}", x2, x);
 	snprintf(x, sizeof(x), "%s=", x1);
-	parse_fails(why, "{\"keys\":[" OKP("a", "%s") "," OKP("b", "%s") "]}",
-	    x2, x);
-	parse_fails(why, "{\"keys\":[" OKP("a", "%s") ",{\"kty\":\"OKP\","
-	    "\"crv\":\"Ed25519\",\"kid\":\"b\"}]}", x2);
-	parse_fails(why, "{\"keys\":[" OKP("a", "%s") ",{\"kty\":\"OKP\","
+	parse_skips(why, "{\"keys\":[" OKP("good", "%s") "," OKP("b", "%s")
+	    "]}", x2, x);
+	parse_skips("key set: key \"b\" skipped: a coordinate is missing or "
+	    "not base64url", "{\"keys\":[" OKP("good", "%s") ",{\"kty\":"
+	    "\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"b\"}]}", x2);
+	parse_skips(why, "{\"keys\":[" OKP("good", "%s") ",{\"kty\":\"OKP\","
 	    "\"crv\":\"Ed25519\",\"kid\":\"b\",\"x\":32}]}", x2);
 	snprintf(x, sizeof(x), "%s", x1);
 	x[5] = '+';
-	parse_fails(why, "{\"keys\":[" OKP("a", "%s") "," OKP("b", "%s") "]}",
-	    x2, x);
+	parse_skips(why, "{\"keys\":[" OKP("good", "%s") "," OKP("b", "%s")
+	    "]}", x2, x);
 }
 END_TEST
 
 START_TEST(small_order_refused)
 {
-	static const char why[] = "key 0: \"x\" is not a valid Ed25519 point "
-	    "(small order or non-canonical)";
+	static const char why[] = "key set: key \"k\" skipped: \"x\" is not "
+	    "a valid Ed25519 point (small order or non-canonical)";
 	/* The identity (order 1), y = 0 (order 4), a point of order 8,
 	 * and y = p, a non-canonical encoding of 0. */
 	static const char *const hex[] = {
@@ -195,7 +249,10 @@ START_TEST(small_order_refused)
 		ck_assert_int_eq(sodium_hex2bin(b, sizeof(b), hex[i], 64, NULL,
 		    NULL, NULL), 0);
 		x = unit_b64(b, sizeof(b));
-		parse_fails(why, "{\"keys\":[" OKP("k", "%s") "]}", x);
+		parse_skips(why, "{\"keys\":[" OKP("k", "%s") ","
+		    OKP("good", "%s") "]}", x, x1);
+		/* Alone, it leaves no key: start-up fails. */
+		parse_fails(NO_KEY, "{\"keys\":[" OKP("k", "%s") "]}", x);
 		free(x);
 	}
 }
@@ -203,19 +260,22 @@ END_TEST
 
 START_TEST(bad_kid)
 {
-	static const char why[] =
-	    "key 0: \"kid\" must be a string of 1 to 128 bytes";
+	static const char why[] = "key set: key 0 skipped: \"kid\" is not a "
+	    "string of 1 to 128 bytes";
 	char	 kid[200];
 
-	parse_fails(why, "{\"keys\":[" OKP("", "%s") "]}", x1);
-	parse_fails(why, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
-	    "\"kid\":7,\"x\":\"%s\"}]}", x1);
+	parse_skips(why, "{\"keys\":[" OKP("", "%s") "," OKP("good", "%s")
+	    "]}", x1, x2);
+	parse_skips(why, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"kid\":7,\"x\":\"%s\"}," OKP("good", "%s") "]}", x1, x2);
 	/* A NUL inside would make "k1\u0000x" the key "k1". */
-	parse_fails(why, "{\"keys\":[" OKP("k1\\u0000x", "%s") "]}", x1);
+	parse_skips(why, "{\"keys\":[" OKP("k1\\u0000x", "%s") ","
+	    OKP("good", "%s") "]}", x1, x2);
 	memset(kid, 'k', 129);
 	kid[129] = '\0';
-	parse_fails(why, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
-	    "\"kid\":\"%s\",\"x\":\"%s\"}]}", kid, x1);
+	parse_skips(why, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"kid\":\"%s\",\"x\":\"%s\"}," OKP("good", "%s") "]}", kid,
+	    x1, x2);
 	kid[128] = '\0';
 	ck_assert_int_eq(parse("{\"keys\":[{\"kty\":\"OKP\",\"crv\":"
 	    "\"Ed25519\",\"kid\":\"%s\",\"x\":\"%s\"}]}", kid, x1), 0);
@@ -243,21 +303,21 @@ START_TEST(load_file)
 
 	snprintf(text, sizeof(text), "{\"keys\":[" OKP("k1", "%s") "]}\n", x1);
 	path = unit_write(dir, "keys.jwks", text);
-	ck_assert_int_eq(jwks_load(&set, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(jwks_load(&set, path, SIG_ALL, err, sizeof(err)), 0);
 	ck_assert_uint_eq(set.n, 1);
 	jwks_free(&set);
 	free(path);
 	path = unit_write(dir, "bad.jwks", "{\"keys\":[]}");
-	ck_assert_int_eq(jwks_load(&set, path, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s: key set has no Ed25519 key", path);
+	ck_assert_int_eq(jwks_load(&set, path, SIG_ALL, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: " NO_KEY, path);
 	ck_assert_str_eq(err, want);
 	free(path);
 	ck_assert_int_ne(asprintf(&path, "%s/none.jwks", dir), -1);
-	ck_assert_int_eq(jwks_load(&set, path, err, sizeof(err)), -1);
+	ck_assert_int_eq(jwks_load(&set, path, SIG_ALL, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	ck_assert_str_eq(err, want);
 	free(path);
-	ck_assert_int_eq(jwks_load(&set, dir, err, sizeof(err)), -1);
+	ck_assert_int_eq(jwks_load(&set, dir, SIG_ALL, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: not a regular file", dir);
 	ck_assert_str_eq(err, want);
 	unit_rmtree(dir);
@@ -275,7 +335,7 @@ jwks_suite(void)
 	tcase_add_test(tc, ed25519_with_kid);
 	tcase_add_test(tc, one_key_without_kid);
 	tcase_add_test(tc, other_types_skipped);
-	tcase_add_test(tc, no_ed25519_key);
+	tcase_add_test(tc, no_usable_key);
 	tcase_add_test(tc, no_keys_array);
 	tcase_add_test(tc, malformed_x);
 	tcase_add_test(tc, small_order_refused);

@@ -91,7 +91,7 @@ open_keys(struct keys *k, long long t)
 {
 	char	 err[512];
 
-	ck_assert_msg(keys_open(k, path, t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(keys_open(k, path, SIG_ALL, t, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(k->set.n, 1);
 	ck_assert(has(k, "key-a"));
 }
@@ -219,9 +219,9 @@ START_TEST(open_fails_on_bad_file)
 	char		 err[512];
 
 	write_text("{\"keys\":[]}");
-	ck_assert_int_eq(keys_open(&k, path, 0, err, sizeof(err)), -1);
+	ck_assert_int_eq(keys_open(&k, path, SIG_ALL, 0, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, path));
-	ck_assert_ptr_nonnull(strstr(err, "no Ed25519 key"));
+	ck_assert_ptr_nonnull(strstr(err, "no usable signature key"));
 	keys_close(&k);
 }
 END_TEST

@@ -52,8 +52,8 @@ setup(void)
 	unit_config(&cfg);
 	memset(&keys, 0, sizeof(keys));
 	unit_jwks_add(&keys, pk, "k1");
-	svc.cfg = &cfg;
-	svc.keys = &keys;
+	svc.auth.cfg = &cfg;
+	svc.auth.keys = &keys;
 	good = token(",\"scope\":\"number-verification:verify "
 	    "number-verification:device-phone-number:read\","
 	    "\"amr\":[\"nba\"],\"phone_number\":\"+34600000000\"");

@@ -216,8 +216,20 @@ START_TEST(header_alg)
 	    TOKEN_BAD_ALG);
 	ck_assert_int_eq(verify_header("{\"alg\":\"HS256\",\"kid\":\"k1\"}"),
 	    TOKEN_BAD_ALG);
+	/* Algorithms of the table, but not of k1's type. */
 	ck_assert_int_eq(verify_header("{\"alg\":\"RS256\",\"kid\":\"k1\"}"),
-	    TOKEN_BAD_ALG);
+	    TOKEN_KEY_ALG);
+	ck_assert_int_eq(verify_header("{\"alg\":\"ES256\",\"kid\":\"k1\"}"),
+	    TOKEN_KEY_ALG);
+	ck_assert_int_eq(verify_header("{\"alg\":\"PS512\",\"kid\":\"k1\"}"),
+	    TOKEN_KEY_ALG);
+	/* Exact bytes: a NUL tail is another name. */
+	ck_assert_int_eq(verify_header("{\"alg\":\"EdDSA\\u0000junk\","
+	    "\"kid\":\"k1\"}"), TOKEN_BAD_ALG);
+	ck_assert_int_eq(verify_header("{\"alg\":\"EdDSA\",\"kid\":\"k1\","
+	    "\"typ\":\"JWT\\u0000junk\"}"), TOKEN_BAD_TYP);
+	ck_assert_int_eq(verify_header("{\"alg\":\"EdDSA\",\"kid\":"
+	    "\"k1\\u0000junk\"}"), TOKEN_UNKNOWN_KEY);
 	ck_assert_int_eq(verify_header("{\"alg\":\"eddsa\",\"kid\":\"k1\"}"),
 	    TOKEN_BAD_ALG);
 	ck_assert_int_eq(verify_header("{\"alg\":\"EDDSA\",\"kid\":\"k1\"}"),
@@ -350,6 +362,7 @@ START_TEST(bad_signature)
 }
 END_TEST
 
+/* A signature of another length is no EdDSA signature (a 401 all the same). */
 START_TEST(signature_length)
 {
 	unsigned char	 sig[crypto_sign_BYTES + 1];
@@ -364,16 +377,16 @@ START_TEST(signature_length)
 	/* 63 bytes: the good signature cut short. */
 	s64 = unit_b64(sig, crypto_sign_BYTES - 1);
 	snprintf(buf, sizeof(buf), "%.*s%s", pre, tok, s64);
-	ck_assert_int_eq(verify_with(&one, buf), TOKEN_MALFORMED);
+	ck_assert_int_eq(verify_with(&one, buf), TOKEN_BAD_SIGNATURE);
 	free(s64);
 	/* 65 bytes: the good signature and one more. */
 	s64 = unit_b64(sig, crypto_sign_BYTES + 1);
 	snprintf(buf, sizeof(buf), "%.*s%s", pre, tok, s64);
-	ck_assert_int_eq(verify_with(&one, buf), TOKEN_MALFORMED);
+	ck_assert_int_eq(verify_with(&one, buf), TOKEN_BAD_SIGNATURE);
 	free(s64);
 	/* 1 byte. */
 	snprintf(buf, sizeof(buf), "%.*sAA", pre, tok);
-	ck_assert_int_eq(verify_with(&one, buf), TOKEN_MALFORMED);
+	ck_assert_int_eq(verify_with(&one, buf), TOKEN_BAD_SIGNATURE);
 	free(tok);
 }
 END_TEST
@@ -519,7 +532,7 @@ START_TEST(rfc8037_vector_module)
 	struct token_result	 r;
 	char			 err[256], tok[] = RFC8037_JWS;
 
-	ck_assert_int_eq(jwks_parse(&set, jwk, strlen(jwk), err, sizeof(err)),
+	ck_assert_int_eq(jwks_parse(&set, jwk, strlen(jwk), SIG_ALL, err, sizeof(err)),
 	    0);
 	ck_assert_uint_eq(set.n, 1);
 	/* The signature passes (the key is found without a kid in a

@@ -83,6 +83,7 @@ unit_config(struct config *c)
 	c->network_amr[1] = strdup("mnba");
 	c->n_amr = 2;
 	c->api_version = API_V0;
+	c->signing_algs = SIG_ALL;
 	ck_assert(c->issuer != NULL && c->audience != NULL &&
 	    c->phone_claim != NULL && c->network_amr[0] != NULL &&
 	    c->network_amr[1] != NULL);
@@ -97,7 +98,9 @@ unit_jwks_add(struct jwks *set, const unsigned char *pk, const char *kid)
 	ck_assert_ptr_nonnull(set->keys);
 	k = &set->keys[set->n++];
 	memset(k, 0, sizeof(*k));
-	memcpy(k->pk, pk, sizeof(k->pk));
+	k->key.type = SIG_KEY_ED25519;
+	k->algs = SIG_BIT(SIG_EDDSA);
+	memcpy(k->key.ed25519, pk, sizeof(k->key.ed25519));
 	if (kid != NULL) {
 		ck_assert_uint_le(strlen(kid), JWKS_KID_MAX);
 		strcpy(k->kid, kid);

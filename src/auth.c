@@ -1,0 +1,123 @@
+/*
+ * Bearer token authentication.  A compact JWS has three segments, a
+ * compact JWE five; the JWE's plaintext then goes through token_verify
+ * like any signed token, since decrypting proves nothing about who
+ * issued it.  A new token form is one more case of auth_token().
+ *
+ * With single_use, a token is used up by the first call it
+ * authenticates: it is recorded once its signature and 401-class
+ * claims pass, before the 403 checks, so a call refused for scope,
+ * amr, number, media type or body has still spent it ("restricted to
+ * a single API call").  A token that fails authentication is not
+ * recorded, so only tokens the issuer signed can take room in the
+ * store.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "jwe.h"
+#include "token.h"
+
+/*
+ * The name of a token in the single-use store: its jti, else the
+ * SHA-256 of what was signed (header.payload of the JWS, inside a JWE
+ * if there is one).  Not the whole text: an ECDSA signature (R, S) has
+ * a twin (R, n-S) that verifies too, and the same token encrypted
+ * again is still the same token.
+ */
+static void
+auth_token_key(unsigned char key[REPLAY_KEY_BYTES], const char *jws,
+    const struct token_result *tr)
+{
+	if (tr->claims.has_jti)
+		memcpy(key, tr->claims.jti_hash, REPLAY_KEY_BYTES);
+	else
+		replay_key_token(key, jws, tr->signed_len);
+}
+
+/* Spends the token in the shared store until it would expire. */
+static enum auth_err
+auth_single_use(const struct auth *a, const unsigned char *key,
+    const struct claims *c, time_t now, struct auth_result *res)
+{
+	double		 until = c->exp + (double)a->cfg->leeway;
+	int64_t		 expires;
+	enum replay_err	 re;
+
+	/* Remembered for as long as the token would be accepted. */
+	if (until >= 9.2e18)
+		expires = INT64_MAX;
+	else if ((double)(expires = (int64_t)until) < until)
+		expires++;
+	switch ((re = replay_use(a->replay, key, expires, (int64_t)now))) {
+	case REPLAY_OK:
+		return AUTH_OK;
+	case REPLAY_SEEN:
+	case REPLAY_FULL:
+		/* A full store fails closed; the log line says why. */
+		res->detail = replay_strerror(re);
+		return AUTH_INVALID;
+	default:
+		res->detail = replay_strerror(REPLAY_FAILED);
+		return AUTH_INTERNAL;
+	}
+}
+
+enum auth_err
+auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
+    struct auth_result *res)
+{
+	char			 inner[TOKEN_MAX + 1];
+	unsigned char		 key[REPLAY_KEY_BYTES];
+	struct token_result	 tr;
+	size_t			 ilen;
+	enum jwe_err		 je;
+	enum auth_err		 rc = AUTH_INVALID;
+
+	memset(res, 0, sizeof(*res));
+	memset(&tr, 0, sizeof(tr));
+	switch (jwe_segments(tok, len)) {
+	case JWE_SEGMENTS:
+		if (a->deckeys == NULL) {
+			res->detail = "encrypted token, but no decryption key";
+			goto out;
+		}
+		if ((je = jwe_decrypt(a->deckeys, tok, len, inner,
+		    sizeof(inner), &ilen)) != JWE_OK) {
+			res->detail = jwe_strerror(je);
+			goto out;
+		}
+		tok = inner;
+		len = ilen;
+		break;
+	case JWS_SEGMENTS:
+		if (a->cfg->require_encrypted) {
+			res->detail = "token not encrypted (require_encrypted)";
+			goto out;
+		}
+		break;
+	default:
+		break;		/* token_verify says it is malformed */
+	}
+	if (token_verify(a->cfg, a->keys, tok, len, now, &tr) != TOKEN_OK) {
+		res->detail = tr.err == TOKEN_BAD_CLAIMS ?
+		    claims_strerror(tr.claims_err) : token_strerror(tr.err);
+		goto out;
+	}
+	if (a->replay != NULL) {
+		auth_token_key(key, tok, &tr);
+		if ((rc = auth_single_use(a, key, &tr.claims, now, res)) !=
+		    AUTH_OK)
+			goto out;
+	}
+	res->claims = tr.claims;
+	rc = AUTH_OK;
+out:
+	sodium_memzero(&tr, sizeof(tr));
+	if (tok == inner)
+		sodium_memzero(inner, sizeof(inner));
+	return rc;
+}
