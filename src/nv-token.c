@@ -185,7 +185,7 @@ cmd_keygen(int argc, char *argv[])
 	const struct nvt_alg *alg = NULL;
 	struct json_object *priv = NULL, *pub = NULL, *set = NULL, *arr;
 	const char	*prefix = NULL, *kid = NULL;
-	char		*kpath = NULL, *jpath = NULL, *end, err[256];
+	char		*kpath = NULL, *jpath = NULL, *end, err[512];
 	enum cmd_rc	 rc = RC_FAIL;
 	long		 bits = 0;
 	int		 ch;
@@ -375,7 +375,7 @@ cmd_mint(int argc, char *argv[])
 	size_t		 siglen = 0;
 	struct json_object *hdr = NULL, *pl = NULL, *arr;
 	const char	*keykid;
-	char		*h64 = NULL, *p64 = NULL, *s64 = NULL, err[256];
+	char		*h64 = NULL, *p64 = NULL, *s64 = NULL, err[512];
 	char		*input = NULL, *end, *list, *tok, *save, *jws = NULL;
 	long		 ttl = 300;
 	time_t		 now = time(NULL);

@@ -326,7 +326,7 @@ load_evp(struct nvt_key *k, struct json_object *o, const char *path,
 	EVP_PKEY_CTX	*ctx = NULL;
 	BIGNUM		*bn[MEMBERS_MAX] = { NULL };
 	unsigned char	 pt[1 + 2 * EC_HALF_MAX];
-	char		 what[128];
+	char		 what[512];
 	size_t		 i;
 	int		 rc = -1;
 
