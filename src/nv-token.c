@@ -1,7 +1,8 @@
 /*
- * nv-token: the operator's tool for keys and tokens.  keygen writes an
- * Ed25519 (signing) or X25519 (encryption) pair as JWKs, mint signs an
- * access token of the form nv-fcgi accepts and may encrypt it, inspect
+ * nv-token: the operator's tool for keys and tokens.  keygen writes a
+ * signing pair (Ed25519 here; EC or RSA in nvt-keys.c) or an X25519
+ * (encryption) pair as JWKs, mint signs an access token of the form
+ * nv-fcgi accepts with any of them and may encrypt it, inspect
  * (nvt-inspect.c) shows one, hash prints what hashedPhoneNumber
  * carries.  The files and tokens are plain JOSE, so any standard
  * library reads them.
@@ -22,13 +23,12 @@
 
 #include "b64.h"
 #include "deckeys.h"
-#include "jparse.h"
 #include "jwe.h"
 #include "jwks.h"
 #include "nvt.h"
+#include "nvt-keys.h"
 #include "phone.h"
 
-#define KEYFILE_MAX	4096
 #define SET_MAX		32
 
 static const char *const default_scope =
@@ -131,6 +131,44 @@ jwk_public(const struct key_kind *kk, const char *x, const char *kid)
 	return k;
 }
 
+/* An OKP pair as two JWKs; both private keys are 32 random bytes as
+ * "d" (RFC 8037).  EC and RSA pairs come from nvt_keygen(). */
+static int
+okp_pair(struct json_object **priv, struct json_object **pub,
+    const struct key_kind *kk, const char *kid)
+{
+	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char	 sk[crypto_sign_SECRETKEYBYTES];
+	char		*x = NULL, *d = NULL, *tp = NULL;
+	int		 rc = -1;
+
+	if (strcmp(kk->use, "enc") == 0) {
+		randombytes_buf(sk, crypto_scalarmult_SCALARBYTES);
+		crypto_scalarmult_base(pk, sk);
+	} else
+		crypto_sign_keypair(pk, sk);
+	if ((x = b64_dup(pk, sizeof(pk))) == NULL ||
+	    (d = b64_dup(sk, crypto_sign_SEEDBYTES)) == NULL ||
+	    (tp = thumbprint(kk->crv, pk)) == NULL) {
+		fail("out of memory");
+		goto out;
+	}
+	if (kid == NULL)
+		kid = tp;
+	*priv = jwk_public(kk, x, kid);
+	json_object_object_add(*priv, "d", json_object_new_string(d));
+	*pub = jwk_public(kk, x, kid);
+	rc = 0;
+out:
+	sodium_memzero(sk, sizeof(sk));
+	if (d != NULL)
+		sodium_memzero(d, strlen(d));
+	free(x);
+	free(d);
+	free(tp);
+	return rc;
+}
+
 static enum cmd_rc
 cmd_keygen(int argc, char *argv[])
 {
@@ -138,17 +176,18 @@ cmd_keygen(int argc, char *argv[])
 		{ "output", required_argument, NULL, 'o' },
 		{ "kid", required_argument, NULL, 'i' },
 		{ "use", required_argument, NULL, 'u' },
+		{ "alg", required_argument, NULL, 'a' },
+		{ "bits", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct key_kind *kk = &key_kinds[0];
-	unsigned char	 pk[crypto_sign_PUBLICKEYBYTES];
-	unsigned char	 sk[crypto_sign_SECRETKEYBYTES];
-	struct json_object *priv = NULL, *set = NULL, *arr;
+	const struct nvt_alg *alg = NULL;
+	struct json_object *priv = NULL, *pub = NULL, *set = NULL, *arr;
 	const char	*prefix = NULL, *kid = NULL;
-	char		*x = NULL, *d = NULL, *tp = NULL, *kpath = NULL;
-	char		*jpath = NULL;
+	char		*kpath = NULL, *jpath = NULL, *end, err[512];
 	enum cmd_rc	 rc = RC_FAIL;
+	long		 bits = 0;
 	int		 ch;
 
 	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -163,13 +202,35 @@ cmd_keygen(int argc, char *argv[])
 			}
 			kk = &key_kinds[strcmp(optarg, "enc") == 0];
 			break;
+		case 'a':
+			if ((alg = nvt_alg_find(optarg)) == NULL) {
+				fail("--alg takes " NVT_ALG_NAMES);
+				return RC_USAGE;
+			}
+			break;
+		case 'b':
+			errno = 0;
+			bits = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
+			    bits < NVT_RSA_BITS_MIN || bits > NVT_RSA_BITS_MAX) {
+				fail("--bits takes %d to %d",
+				    NVT_RSA_BITS_MIN, NVT_RSA_BITS_MAX);
+				return RC_USAGE;
+			}
+			break;
 		case 'h':
 			printf("usage: nv-token keygen -o PREFIX [--kid KID] "
-			    "[--use sig|enc]\n"
+			    "[--use sig|enc] [--alg ALG] [--bits N]\n"
 			    "  writes PREFIX.key (private JWK, mode 0600) and "
 			    "PREFIX.jwks (public key set)\n"
-			    "  sig (default): Ed25519, to sign tokens; enc: "
-			    "X25519, to encrypt them to\n");
+			    "  sig (default): a key to sign tokens with ALG, "
+			    "EdDSA (Ed25519) by default,\n"
+			    "  ES256 or ES384 (EC P-256, P-384), RS256, RS384, "
+			    "RS512, PS256, PS384 or\n"
+			    "  PS512 (RSA of N bits, %d to %d, %d by default)\n"
+			    "  enc: X25519, to encrypt tokens to\n",
+			    NVT_RSA_BITS_MIN, NVT_RSA_BITS_MAX,
+			    NVT_RSA_BITS_DEFAULT);
 			return RC_OK;
 		default:
 			fail("see nv-token keygen --help");
@@ -184,27 +245,33 @@ cmd_keygen(int argc, char *argv[])
 		fail("--kid must be 1 to %d bytes", JWKS_KID_MAX);
 		return RC_USAGE;
 	}
-	/* Both private keys are 32 random bytes as "d" (RFC 8037). */
-	if (strcmp(kk->use, "enc") == 0) {
-		randombytes_buf(sk, crypto_scalarmult_SCALARBYTES);
-		crypto_scalarmult_base(pk, sk);
-	} else
-		crypto_sign_keypair(pk, sk);
-	if ((x = b64_dup(pk, sizeof(pk))) == NULL ||
-	    (d = b64_dup(sk, crypto_sign_SEEDBYTES)) == NULL ||
-	    (tp = thumbprint(kk->crv, pk)) == NULL ||
-	    asprintf(&kpath, "%s.key", prefix) == -1 ||
+	if (alg != NULL && strcmp(kk->use, "enc") == 0) {
+		fail("--alg is for signing keys, not --use enc");
+		return RC_USAGE;
+	}
+	if (bits != 0 && (alg == NULL || alg->kty != NVT_RSA)) {
+		fail("--bits is for RSA keys (--alg RS* or PS*)");
+		return RC_USAGE;
+	}
+	if (asprintf(&kpath, "%s.key", prefix) == -1 ||
 	    asprintf(&jpath, "%s.jwks", prefix) == -1) {
 		fail("out of memory");
 		goto out;
 	}
-	if (kid == NULL)
-		kid = tp;
-	priv = jwk_public(kk, x, kid);
-	json_object_object_add(priv, "d", json_object_new_string(d));
+	if (alg != NULL && alg->kty != NVT_OKP) {
+		if (nvt_keygen(&priv, &pub, alg, (int)bits, kid, err,
+		    sizeof(err)) == -1) {
+			fail("%s", err);
+			goto out;
+		}
+	} else if (okp_pair(&priv, &pub, kk, kid) == -1)
+		goto out;
+	/* The kid given, else the thumbprint; the set will hold it. */
+	kid = json_object_get_string(json_object_object_get(pub, "kid"));
 	set = json_object_new_object();
 	arr = json_object_new_array();
-	json_object_array_add(arr, jwk_public(kk, x, kid));
+	json_object_array_add(arr, pub);
+	pub = NULL;
 	json_object_object_add(set, "keys", arr);
 	if (write_new_file(kpath, 0600, json_plain(priv)) == -1)
 		goto out;
@@ -215,64 +282,11 @@ cmd_keygen(int argc, char *argv[])
 	printf("%s\n", kid);
 	rc = RC_OK;
 out:
-	sodium_memzero(sk, sizeof(sk));
-	if (d != NULL)
-		sodium_memzero(d, strlen(d));
 	json_object_put(priv);
+	json_object_put(pub);
 	json_object_put(set);
-	free(x);
-	free(d);
-	free(tp);
 	free(kpath);
 	free(jpath);
-	return rc;
-}
-
-/* Reads a private Ed25519 JWK: the 32-byte seed in "d". */
-static int
-load_private(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES],
-    char **kid)
-{
-	unsigned char	 seed[crypto_sign_SEEDBYTES], pk[crypto_sign_PUBLICKEYBYTES];
-	unsigned char	 xpk[crypto_sign_PUBLICKEYBYTES];
-	struct json_object *o = NULL, *v;
-	char		 err[256], *buf = NULL;
-	const char	*d, *x;
-	size_t		 len, n;
-	int		 rc = -1;
-
-	*kid = NULL;
-	if (jwks_read_file(path, KEYFILE_MAX, &buf, &len, err, sizeof(err))
-	    == -1) {
-		fail("%s", err);
-		return -1;
-	}
-	if (jparse_object(buf, len, &o) != JPARSE_OK ||
-	    !json_object_object_get_ex(o, "d", &v) ||
-	    (d = json_object_get_string(v)) == NULL ||
-	    b64url_decode(seed, sizeof(seed), &n, d, strlen(d)) != 0 ||
-	    n != sizeof(seed)) {
-		fail("%s: not a private Ed25519 JWK (no 32-byte \"d\")", path);
-		goto out;
-	}
-	crypto_sign_seed_keypair(pk, sk, seed);
-	if (json_object_object_get_ex(o, "x", &v) &&
-	    ((x = json_object_get_string(v)) == NULL ||
-	    b64url_decode(xpk, sizeof(xpk), &n, x, strlen(x)) != 0 ||
-	    n != sizeof(xpk) || memcmp(xpk, pk, sizeof(pk)) != 0)) {
-		fail("%s: \"x\" does not belong to \"d\"", path);
-		goto out;
-	}
-	if (json_object_object_get_ex(o, "kid", &v) &&
-	    json_object_is_type(v, json_type_string))
-		*kid = strdup(json_object_get_string(v));
-	rc = 0;
-out:
-	sodium_memzero(seed, sizeof(seed));
-	if (buf != NULL)
-		sodium_memzero(buf, len);
-	free(buf);
-	json_object_put(o);
 	return rc;
 }
 
@@ -346,18 +360,22 @@ cmd_mint(int argc, char *argv[])
 		{ "unset", required_argument, NULL, 'u' },
 		{ "encrypt-to", required_argument, NULL, 'E' },
 		{ "encrypt-kid", required_argument, NULL, 'K' },
+		{ "alg", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char	*keyf = NULL, *iss = NULL, *aud = NULL, *phone = NULL;
 	const char	*scope = default_scope, *amr = "nba", *kid = NULL;
-	const char	*encto = NULL, *enckid = NULL;
+	const char	*encto = NULL, *enckid = NULL, *algname = NULL;
 	const char	*claims[SET_MAX], *headers[SET_MAX], *unsets[SET_MAX];
 	size_t		 nclaims = 0, nheaders = 0, nunsets = 0, i;
-	unsigned char	 sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
-	unsigned char	 jti[16];
+	const struct nvt_alg *alg;
+	struct nvt_key	*key = NULL;
+	unsigned char	*sig = NULL, jti[16];
+	size_t		 siglen = 0;
 	struct json_object *hdr = NULL, *pl = NULL, *arr;
-	char		*keykid = NULL, *h64 = NULL, *p64 = NULL, *s64 = NULL;
+	const char	*keykid;
+	char		*h64 = NULL, *p64 = NULL, *s64 = NULL, err[512];
 	char		*input = NULL, *end, *list, *tok, *save, *jws = NULL;
 	long		 ttl = 300;
 	time_t		 now = time(NULL);
@@ -375,6 +393,13 @@ cmd_mint(int argc, char *argv[])
 		case 'i': kid = optarg; break;
 		case 'E': encto = optarg; break;
 		case 'K': enckid = optarg; break;
+		case 'a':
+			if (nvt_alg_find(optarg) == NULL) {
+				fail("--alg takes " NVT_ALG_NAMES);
+				return RC_USAGE;
+			}
+			algname = optarg;
+			break;
 		case 't':
 			errno = 0;
 			ttl = strtol(optarg, &end, 10);
@@ -404,8 +429,12 @@ cmd_mint(int argc, char *argv[])
 			    "         [--scope S] [--amr a,b] [--ttl 300] "
 			    "[--kid K] [--claim NAME=VALUE]...\n"
 			    "         [--header NAME=VALUE]... [--unset NAME]...\n"
-			    "         [--encrypt-to PREFIX.jwks [--encrypt-kid K]]\n"
-			    "  prints a signed access token (compact JWS, EdDSA);\n"
+			    "         [--encrypt-to PREFIX.jwks [--encrypt-kid K]] "
+			    "[--alg ALG]\n"
+			    "  prints a signed access token (compact JWS) in the "
+			    "key's alg, or ALG\n"
+			    "  when the key's type allows it (an RSA key: RS256 "
+			    "... PS512);\n"
 			    "  with --encrypt-to, that JWS encrypted to the X25519 "
 			    "key (nested JWT:\n"
 			    "  compact JWE, ECDH-ES, A256GCM, cty JWT)\n"
@@ -430,10 +459,17 @@ cmd_mint(int argc, char *argv[])
 		return RC_USAGE;
 	}
 	rc = RC_FAIL;
-	if (load_private(keyf, sk, &keykid) == -1)
+	if ((key = nvt_key_load(keyf, err, sizeof(err))) == NULL) {
+		fail("%s", err);
 		goto out;
+	}
+	if ((alg = nvt_key_alg(key, algname, err, sizeof(err))) == NULL) {
+		fail("%s", err);
+		goto usage;
+	}
+	keykid = nvt_key_kid(key);
 	hdr = json_object_new_object();
-	json_object_object_add(hdr, "alg", json_object_new_string("EdDSA"));
+	json_object_object_add(hdr, "alg", json_object_new_string(alg->name));
 	json_object_object_add(hdr, "typ", json_object_new_string("at+jwt"));
 	if (kid == NULL)
 		kid = keykid;
@@ -479,9 +515,12 @@ cmd_mint(int argc, char *argv[])
 		fail("out of memory");
 		goto out;
 	}
-	crypto_sign_detached(sig, NULL, (unsigned char *)input, strlen(input),
-	    sk);
-	if ((s64 = b64_dup(sig, sizeof(sig))) == NULL ||
+	if (nvt_sign(&sig, &siglen, key, alg, (unsigned char *)input,
+	    strlen(input), err, sizeof(err)) == -1) {
+		fail("%s", err);
+		goto out;
+	}
+	if ((s64 = b64_dup(sig, siglen)) == NULL ||
 	    asprintf(&jws, "%s.%s", input, s64) == -1) {
 		jws = NULL;
 		goto out;
@@ -494,10 +533,10 @@ cmd_mint(int argc, char *argv[])
 usage:
 	rc = RC_USAGE;
 out:
-	sodium_memzero(sk, sizeof(sk));
+	nvt_key_free(key);
+	free(sig);
 	json_object_put(hdr);
 	json_object_put(pl);
-	free(keykid);
 	free(h64);
 	free(p64);
 	free(s64);
@@ -536,7 +575,7 @@ static const struct {
 	enum cmd_rc	 (*run)(int, char *[]);
 	const char	*summary;
 } commands[] = {
-	{ "keygen", cmd_keygen, "make an Ed25519 or X25519 key pair (JWK files)" },
+	{ "keygen", cmd_keygen, "make a signing or X25519 key pair (JWK files)" },
 	{ "mint", cmd_mint, "sign an access token, and maybe encrypt it" },
 	{ "inspect", cmd_inspect, "show a token's headers and claims" },
 	{ "hash", cmd_hash, "print the hashedPhoneNumber of a number" },
