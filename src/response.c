@@ -143,6 +143,7 @@ response_serialize(const struct response *r, char *out, size_t outmax)
 	sbuf_str(&o, "Content-Length: ");
 	sbuf_num(&o, r->body_len);
 	sbuf_str(&o, "\r\n\r\n");
-	sbuf_put(&o, r->body, r->body_len);
+	if (!r->head)
+		sbuf_put(&o, r->body, r->body_len);
 	return o.over ? 0 : sbuf_end(&o);
 }

@@ -17,7 +17,8 @@ struct response {
 	int		 is_error;
 	enum nv_error	 error;
 	const char	*code;		/* the CAMARA code sent, for the log */
-	const char	*allow;		/* 405: the method allowed */
+	const char	*allow;		/* 405: the methods allowed */
+	int		 head;		/* HEAD: headers only, GET's length */
 	const char	*correlator;	/* echoed when not NULL */
 	char		 www_authenticate[160];
 	char		 body[RESPONSE_BODY_MAX];

@@ -14,10 +14,11 @@
 #define PATH_MAX_LEN	1024
 
 static const struct route_def routes[ROUTE__MAX] = {
-	[ROUTE_VERIFY] = { "/verify", "POST", SCOPE_VERIFY, 1,
+	[ROUTE_VERIFY] = { "/verify", "POST", "POST", SCOPE_VERIFY, 1,
 	    verify_handle },
-	[ROUTE_SHARE] = { "/device-phone-number", "GET", SCOPE_SHARE, 0,
-	    share_handle },
+	/* HEAD answers as GET, without the body (RFC 9110 9.3.2). */
+	[ROUTE_SHARE] = { "/device-phone-number", "GET", "GET, HEAD",
+	    SCOPE_SHARE, 0, share_handle },
 };
 
 const struct route_def *

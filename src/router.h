@@ -18,6 +18,7 @@ enum route {
 struct route_def {
 	const char	*path;		/* below /number-verification/vN */
 	const char	*method;
+	const char	*allow;		/* the Allow header of its 405 */
 	enum scope	 scope;
 	int		 has_body;
 	handler_fn	*handle;

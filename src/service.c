@@ -84,6 +84,7 @@ service_handle(const struct service *svc, const struct request *req,
 {
 	const struct route_def	*route;
 	const char		*corr = req->var[RV_CORRELATOR];
+	const char		*method;
 	struct route_match	 m;
 	struct auth_result	 ar;
 	enum api_version	 v;
@@ -103,9 +104,12 @@ service_handle(const struct service *svc, const struct request *req,
 		return;
 	}
 	route = router_def(m.route);
-	if (req->var[RV_METHOD] == NULL ||
-	    strcmp(req->var[RV_METHOD], route->method) != 0) {
-		resp->allow = route->method;
+	method = req->var[RV_METHOD];
+	resp->head = method != NULL && strcmp(route->method, "GET") == 0 &&
+	    strcmp(method, "HEAD") == 0;
+	if (!resp->head && (method == NULL ||
+	    strcmp(method, route->method) != 0)) {
+		resp->allow = route->allow;
 		response_error(resp, v, NVE_METHOD_NOT_ALLOWED, NULL);
 		return;
 	}

@@ -104,6 +104,11 @@ run_suite() {
 		    -d "{\"hashedPhoneNumber\":\"$hash\"}" "$u/verify"
 		check "$v share" 200 "{\"devicePhoneNumber\":\"$PHONE\"}" \
 		    -- "${A[@]}" "$u/device-phone-number"
+		# HEAD: GET's status and headers, no body (RFC 9110 9.3.2).
+		check "$v HEAD share" 200 "" "Content-Length=36" \
+		    -- "${A[@]}" -I "$u/device-phone-number"
+		check "$v HEAD share without a token" 401 "" \
+		    'WWW-Authenticate=Bearer' -- -I "$u/device-phone-number"
 		check "$v correlator echoed" 200 \
 		    "{\"devicePhoneNumber\":\"$PHONE\"}" "x-correlator=abc-123:x" \
 		    -- "${A[@]}" -H 'x-correlator: abc-123:x' "$u/device-phone-number"
@@ -153,7 +158,7 @@ run_suite() {
 		    "Allow=POST" -- "${A[@]}" "$u/verify"
 		check "$v POST share" 405 \
 		    "$(err_body 405 METHOD_NOT_ALLOWED "$(msg $v 405)")" \
-		    "Allow=GET" -- "${A[@]}" "${J[@]}" -d '{}' \
+		    "Allow=GET, HEAD" -- "${A[@]}" "${J[@]}" -d '{}' \
 		    "$u/device-phone-number"
 		check "$v unknown operation" 404 \
 		    "$(err_body 404 NOT_FOUND "$(msg $v 404)")" -- "${A[@]}" \

@@ -513,8 +513,8 @@ nv_cases() {
 	t "404: before 405 and 401" 404 "$E404" -- DELETE nowhere noauth
 	t "405: GET verify" 405 "$E405" -a POST -- GET verify
 	t "405: PUT verify" 405 "$E405" -a POST -- PUT verify "body=$pn"
-	t "405: POST device-phone-number" 405 "$E405" -a GET -- POST device-phone-number "body=$pn"
-	t "405: DELETE device-phone-number" 405 "$E405" -a GET -- DELETE device-phone-number
+	t "405: POST device-phone-number" 405 "$E405" -a "GET, HEAD" -- POST device-phone-number "body=$pn"
+	t "405: DELETE device-phone-number" 405 "$E405" -a "GET, HEAD" -- DELETE device-phone-number
 	t "405: before 401" 405 "$E405" -a POST -- GET verify noauth
 	t "406: Accept text/html on verify" 406 "$E406" -- POST verify accept=text/html "body=$pn"
 	t "406: Accept text/html on share" 406 "$E406" -- GET device-phone-number accept=text/html
@@ -569,7 +569,7 @@ nv_spot() {
 	t "spot: share no phone claim" 403 "$ECTX" -- GET device-phone-number tok=nophone
 	t "spot: 404" 404 "$E404" -- GET unknown
 	t "spot: 405 verify" 405 "$E405" -a POST -- GET verify
-	t "spot: 405 share" 405 "$E405" -a GET -- POST device-phone-number "body=$pn"
+	t "spot: 405 share" 405 "$E405" -a "GET, HEAD" -- POST device-phone-number "body=$pn"
 	t "spot: 406" 406 "$E406" -- GET device-phone-number accept=text/html
 	t "spot: 415" 415 "$E415" -- POST verify ct=text/plain "body=$pn"
 	t "spot: body over 4 KiB" 400 "$(bad 'request body is larger than 4096 bytes')" -- POST verify "bodyfile=$TMP/b.4097"

@@ -152,10 +152,43 @@ START_TEST(method_not_allowed)
 	request("POST", V1 "/device-phone-number", good, PLAIN);
 	expect(405, "METHOD_NOT_ALLOWED", "The requested method is not "
 	    "allowed/supported on the target resource.");
-	ck_assert_str_eq(resp.allow, "GET");
+	ck_assert_str_eq(resp.allow, "GET, HEAD");
+	request("HEAD", V1 "/verify", good, PLAIN);
+	expect(405, "METHOD_NOT_ALLOWED", "The requested method is not "
+	    "allowed/supported on the target resource.");
+	ck_assert_str_eq(resp.allow, "POST");
 	request(NULL, V1 "/device-phone-number", good, NULL);
 	handle();
 	ck_assert_int_eq(resp.status, 405);
+}
+END_TEST
+
+/* HEAD: the same checks and headers as GET, and no body on the wire. */
+START_TEST(head_as_get)
+{
+	static const char want[] = "Status: 200 OK\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "Content-Length: 36\r\n\r\n";
+	char	 wire[RESPONSE_MAX], tail[32];
+	size_t	 n;
+
+	request("HEAD", V1 "/device-phone-number", good, NULL);
+	expect(200, NULL, "{\"devicePhoneNumber\":\"+34600000000\"}");
+	ck_assert_int_eq(resp.head, 1);
+	n = response_serialize(&resp, wire, sizeof(wire));
+	ck_assert_uint_eq(n, strlen(want));
+	ck_assert_mem_eq(wire, want, n);
+	/* The token is checked all the same. */
+	request("HEAD", V1 "/device-phone-number", NULL, NULL);
+	handle();
+	ck_assert_int_eq(resp.status, 401);
+	ck_assert_uint_gt(resp.body_len, 0);
+	n = response_serialize(&resp, wire, sizeof(wire));
+	ck_assert_ptr_null(memchr(wire, '{', n));
+	ck_assert_int_eq(snprintf(tail, sizeof(tail),
+	    "Content-Length: %zu\r\n\r\n", resp.body_len), 23);
+	ck_assert_mem_eq(wire + n - 23, tail, 23);
 }
 END_TEST
 
@@ -350,6 +383,7 @@ service_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, not_found_first);
 	tcase_add_test(tc, method_not_allowed);
+	tcase_add_test(tc, head_as_get);
 	tcase_add_test(tc, correlator);
 	tcase_add_test(tc, not_acceptable_before_token);
 	tcase_add_test(tc, unauthenticated);
