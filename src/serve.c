@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -27,7 +28,8 @@ extern char **environ;
 
 static volatile sig_atomic_t shutdown_requested;
 static volatile sig_atomic_t deadline_passed;
-static volatile sig_atomic_t reload_requested;
+/* Lock-free, so safe in a handler; taken with one exchange. */
+static atomic_int reload_requested;
 
 static void
 on_signal(int sig)
@@ -49,7 +51,7 @@ static void
 on_hangup(int sig)
 {
 	(void)sig;
-	reload_requested = 1;
+	atomic_store(&reload_requested, 1);
 }
 
 /*
@@ -301,6 +303,30 @@ wait_listen(int ep, const sigset_t *waitmask)
 #define DEADLINE_SLACK_MS	10
 
 /*
+ * Out of file descriptors or memory, accept() fails with the
+ * connection left waiting, so the socket stays ready: say so once per
+ * burst and retry every ACCEPT_BACKOFF_MS (as OpenBSD's slowcgi does)
+ * instead of spinning, or ending and shrinking the pool.  SIGTERM is
+ * let in while waiting.  Returns 0 when rc was such a failure.
+ */
+#define ACCEPT_BACKOFF_MS	250
+
+static int
+accept_starved(int rc, int *starved, const sigset_t *waitmask)
+{
+	struct timespec	 ts = { 0, ACCEPT_BACKOFF_MS * 1000000L };
+
+	if (rc != -EMFILE && rc != -ENFILE && rc != -ENOBUFS && rc != -ENOMEM)
+		return -1;
+	if (!*starved)
+		lerr("accept: %s; retrying every %d ms", strerror(-rc),
+		    ACCEPT_BACKOFF_MS);
+	*starved = 1;
+	ppoll(NULL, 0, &ts, waitmask);
+	return 0;
+}
+
+/*
  * Arms the deadline for the request about to be accepted, unless the
  * timer was armed less than DEADLINE_SLACK_MS ago (by the coarse
  * clock, which may lag by a tick) and has not run out: a busy worker
@@ -327,7 +353,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	char		 out[RESPONSE_MAX];
 	long long	 now_ms, looked_ms, armed_ms = -1;
 	size_t		 n;
-	int		 fl, rc, force, block, ep, idle = 1;
+	int		 fl, rc, block, ep, idle = 1, starved = 0, status = 0;
 
 	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
 		lerr("cannot initialise the FastCGI request");
@@ -369,6 +395,10 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 			looked_ms = now_ms = keys_clock_ms();
 			if (shutdown_requested)
 				break;
+			/* A SIGHUP while idle reloads now, not at the next
+			 * request (epoll_pwait is never restarted). */
+			if (atomic_exchange(&reload_requested, 0))
+				keys_maybe_reload(keys, now_ms, 1);
 			/*
 			 * The timer of the last request is left running
 			 * while the worker waits: if it ran out meanwhile,
@@ -383,18 +413,25 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		}
 		deadline_refresh(timeout, now_ms, &armed_ms);
 		if ((rc = FCGX_Accept_r(&fr)) < 0) {
+			idle = 1;
 			/* Taken by another worker, or a peer that stalled. */
 			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
-			    rc == -EINTR) {
-				idle = 1;
+			    rc == -EINTR || rc == -ECONNABORTED)
 				continue;
-			}
+			if (accept_starved(rc, &starved, &waitmask) == 0)
+				continue;
+			lerr("accept: %s", rc > -4096 ? strerror(-rc) :
+			    "libfcgi error");
+			status = 1;
 			break;
 		}
+		if (starved) {
+			linfo("accept: connections are taken again");
+			starved = 0;
+		}
 		idle = 0;
-		force = reload_requested;
-		reload_requested = 0;
-		keys_maybe_reload(keys, now_ms, force);
+		keys_maybe_reload(keys, now_ms,
+		    atomic_exchange(&reload_requested, 0));
 		request_from_env(&req, fr.envp);
 		req.read = read_fcgx;
 		req.read_ctx = fr.in;
@@ -408,5 +445,5 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	deadline_disarm();
 	close(ep);
 	FCGX_Free(&fr, 1);
-	return 0;
+	return status;
 }
