@@ -22,6 +22,7 @@
 #define REPLAY_MAGIC		"nv-single-use-1"	/* 15 + NUL */
 #define REPLAY_HEADER_BYTES	256
 #define REPLAY_EMPTY		0	/* expires of a free slot */
+#define REPLAY_CAPACITY_MAX	1048576	/* single_use_capacity's bound */
 
 struct replay_entry {
 	unsigned char	 key[REPLAY_KEY_BYTES];
@@ -39,10 +40,18 @@ struct replay_header {
 _Static_assert(sizeof(struct replay_header) <= REPLAY_HEADER_BYTES,
     "replay header too large");
 
+/*
+ * slots and capacity are this worker's own copies, taken when the
+ * header was checked against the file's length at open: any process
+ * of the service's user can write the shared header, and a slot count
+ * read from it on each call would send the probes outside the mapping.
+ */
 struct replay {
 	int			 fd;
 	unsigned char		*map;
 	size_t			 maplen;
+	uint64_t		 slots;
+	uint64_t		 capacity;
 	struct replay_header	*h;
 	struct replay_entry	*e;
 };
@@ -96,7 +105,7 @@ home_of(const struct replay *r, const unsigned char *key)
 	uint64_t	 h;
 
 	memcpy(&h, key, sizeof(h));
-	return h & (r->h->slots - 1);
+	return h & (r->slots - 1);
 }
 
 /*
@@ -107,7 +116,7 @@ home_of(const struct replay *r, const unsigned char *key)
 static void
 slot_delete(struct replay *r, uint64_t i)
 {
-	uint64_t	 mask = r->h->slots - 1, j = i, k;
+	uint64_t	 mask = r->slots - 1, j = i, k;
 
 	for (;;) {
 		r->e[i].expires = REPLAY_EMPTY;
@@ -128,16 +137,24 @@ done:
 	r->h->count--;
 }
 
-static void
+/*
+ * -1 when no slot is free, which the shared count should have
+ * prevented: it is taken as full, never probed past.
+ */
+static int
 slot_insert(struct replay *r, const unsigned char *key, int64_t expires)
 {
-	uint64_t	 mask = r->h->slots - 1, i = home_of(r, key);
+	uint64_t	 mask = r->slots - 1, i = home_of(r, key), n;
 
-	while (r->e[i].expires != REPLAY_EMPTY)
+	for (n = 0; r->e[i].expires != REPLAY_EMPTY; n++) {
+		if (n == r->slots)
+			return -1;
 		i = (i + 1) & mask;
+	}
 	memcpy(r->e[i].key, key, REPLAY_KEY_BYTES);
 	r->e[i].expires = expires;
 	r->h->count++;
+	return 0;
 }
 
 /*
@@ -149,11 +166,15 @@ slot_insert(struct replay *r, const unsigned char *key, int64_t expires)
 static void
 purge(struct replay *r, int64_t now)
 {
-	uint64_t	 mask = r->h->slots - 1, start, n, i;
+	uint64_t	 mask = r->slots - 1, start, n, i;
 
-	for (start = 0; r->e[start].expires != REPLAY_EMPTY; start++)
+	for (start = 0; start < r->slots &&
+	    r->e[start].expires != REPLAY_EMPTY; start++)
 		continue;
-	for (n = 1; n < r->h->slots; n++) {
+	/* No free slot: only a count written by another hand does that. */
+	if (start == r->slots)
+		start = 0;
+	for (n = 1; n < r->slots; n++) {
 		i = (start + n) & mask;
 		while (r->e[i].expires != REPLAY_EMPTY &&
 		    r->e[i].expires <= now)
@@ -169,7 +190,7 @@ purge(struct replay *r, int64_t now)
 static int
 reinsert(struct replay *r, const struct replay_entry *old, uint64_t slots)
 {
-	uint64_t	 i, j, mask = r->h->slots - 1;
+	uint64_t	 i, j, mask = r->slots - 1;
 
 	for (i = 0; i < slots; i++) {
 		if (old[i].expires == REPLAY_EMPTY)
@@ -184,9 +205,9 @@ reinsert(struct replay *r, const struct replay_entry *old, uint64_t slots)
 				r->e[j].expires = old[i].expires;
 			continue;
 		}
-		if (r->h->count >= r->h->capacity)
+		if (r->h->count >= r->capacity ||
+		    slot_insert(r, old[i].key, old[i].expires) == -1)
 			return -1;
-		slot_insert(r, old[i].key, old[i].expires);
 	}
 	return 0;
 }
@@ -195,14 +216,14 @@ static int
 rebuild(struct replay *r)
 {
 	struct replay_entry	*copy;
-	size_t			 len = r->h->slots * sizeof(*copy);
+	size_t			 len = r->slots * sizeof(*copy);
 
 	if ((copy = malloc(len)) == NULL)
 		return -1;
 	memcpy(copy, r->e, len);
 	memset(r->e, 0, len);
 	r->h->count = 0;
-	(void)reinsert(r, copy, r->h->slots);
+	(void)reinsert(r, copy, r->slots);
 	free(copy);
 	return 0;
 }
@@ -228,16 +249,16 @@ enum replay_err
 replay_use(struct replay *r, const unsigned char key[REPLAY_KEY_BYTES],
     int64_t expires, int64_t now)
 {
-	uint64_t	 i, mask;
+	uint64_t	 i, n, mask;
 	enum replay_err	 rc;
 
 	if (expires <= REPLAY_EMPTY)
 		expires = REPLAY_EMPTY + 1;
 	if (replay_lock(r) == -1)
 		return REPLAY_FAILED;
-	mask = r->h->slots - 1;
+	mask = r->slots - 1;
 	i = home_of(r, key);
-	while (r->e[i].expires != REPLAY_EMPTY) {
+	for (n = 0; n < r->slots && r->e[i].expires != REPLAY_EMPTY; n++) {
 		if (r->e[i].expires <= now) {
 			/* Shifts the next entry of the chain into i. */
 			slot_delete(r, i);
@@ -249,13 +270,13 @@ replay_use(struct replay *r, const unsigned char key[REPLAY_KEY_BYTES],
 		}
 		i = (i + 1) & mask;
 	}
-	if (r->h->count >= r->h->capacity)
+	if (r->h->count >= r->capacity)
 		purge(r, now);
-	if (r->h->count >= r->h->capacity) {
+	if (r->h->count >= r->capacity ||
+	    slot_insert(r, key, expires) == -1) {
 		rc = REPLAY_FULL;
 		goto out;
 	}
-	slot_insert(r, key, expires);
 	rc = REPLAY_OK;
 out:
 	pthread_mutex_unlock(&r->h->lock);
@@ -277,13 +298,15 @@ replay_count(struct replay *r)
 size_t
 replay_capacity(const struct replay *r)
 {
-	return (size_t)r->h->capacity;
+	return (size_t)r->capacity;
 }
 
+/* Maps a table of slots entries; the count is kept from here on. */
 static int
-map_file(struct replay *r, size_t len, char *err, size_t errlen,
+map_file(struct replay *r, uint64_t slots, char *err, size_t errlen,
     const char *path)
 {
+	size_t	 len = map_length(slots);
 	void	*m;
 
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
@@ -293,6 +316,7 @@ map_file(struct replay *r, size_t len, char *err, size_t errlen,
 	}
 	r->map = m;
 	r->maplen = len;
+	r->slots = slots;
 	r->h = (struct replay_header *)(void *)r->map;
 	r->e = (struct replay_entry *)(void *)(r->map + REPLAY_HEADER_BYTES);
 	return 0;
@@ -322,8 +346,9 @@ init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (map_file(r, map_length(slots), err, errlen, path) == -1)
+	if (map_file(r, slots, err, errlen, path) == -1)
 		return -1;
+	r->capacity = capacity;
 	pthread_mutexattr_init(&a);
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
 	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
@@ -341,15 +366,22 @@ init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
 	return 0;
 }
 
-/* The header as found, if it describes a table of the file's length. */
+/*
+ * The header as found: 0 when it describes a table of the file's
+ * length, 1 when the file holds no table yet (new, or left half made
+ * before the magic was written), -1 when it bears the magic but does
+ * not add up: such a table is refused, neither followed nor wiped.
+ */
 static int
 read_header(int fd, off_t size, struct replay_header *h)
 {
 	if (size < REPLAY_HEADER_BYTES ||
 	    pread(fd, h, sizeof(*h), 0) != (ssize_t)sizeof(*h) ||
-	    memcmp(h->magic, REPLAY_MAGIC, sizeof(REPLAY_MAGIC)) != 0 ||
-	    h->slots == 0 || (h->slots & (h->slots - 1)) != 0 ||
-	    h->slots > slots_for(1048576) ||
+	    memcmp(h->magic, REPLAY_MAGIC, sizeof(REPLAY_MAGIC)) != 0)
+		return 1;
+	if (h->slots == 0 || (h->slots & (h->slots - 1)) != 0 ||
+	    h->slots > slots_for(REPLAY_CAPACITY_MAX) ||
+	    h->capacity == 0 || slots_for(h->capacity) != h->slots ||
 	    (off_t)map_length(h->slots) != size || h->count > h->slots)
 		return -1;
 	return 0;
@@ -369,8 +401,7 @@ resize_table(struct replay *r, const struct replay_header *old,
 	int			 rc = -1;
 
 	if (old != NULL) {
-		if (map_file(r, map_length(old->slots), err, errlen, path)
-		    == -1)
+		if (map_file(r, old->slots, err, errlen, path) == -1)
 			goto out;
 		len = old->slots * sizeof(*copy);
 		if ((copy = malloc(len)) == NULL) {
@@ -443,11 +474,18 @@ replay_open(struct replay **out, const char *path, size_t capacity,
 		    "service's user with mode 0600", path);
 		goto out;
 	}
-	have_header = read_header(r->fd, st.st_size, &h) == 0;
+	if ((have_header = read_header(r->fd, st.st_size, &h)) == -1) {
+		snprintf(err, errlen, "%s: not a single-use store of this "
+		    "service (its header does not match its length of %lld "
+		    "bytes): move it away", path, (long long)st.st_size);
+		goto out;
+	}
+	have_header = have_header == 0;
 	if (have_header && h.capacity == capacity &&
 	    h.slots == slots_for(capacity)) {
-		if (map_file(r, map_length(h.slots), err, errlen, path) == -1)
+		if (map_file(r, h.slots, err, errlen, path) == -1)
 			goto out;
+		r->capacity = h.capacity;
 	} else if (flock(r->fd, LOCK_EX | LOCK_NB) == 0) {
 		if (resize_table(r, have_header ? &h : NULL, capacity, err,
 		    errlen, path) == -1)

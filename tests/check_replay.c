@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,92 @@ START_TEST(owner_died_mid_change)
 }
 END_TEST
 
+/*
+ * A table's header written over by another hand (any process of the
+ * service's user can): a slot count that does not fit the file is
+ * refused at open, and the file is left as it was, not wiped.
+ */
+START_TEST(corrupted_header_refused)
+{
+	struct replay	*r = open_store(16);
+	unsigned char	 a[REPLAY_KEY_BYTES];
+	uint64_t	 slots = (uint64_t)1 << 40, capacity = 3;
+	struct stat	 before, after;
+	char		 err[256];
+	int		 fd;
+
+	key_of(a, 1);
+	ck_assert_int_eq(replay_use(r, a, 1000, 10), REPLAY_OK);
+	replay_close(r);
+	ck_assert_int_ge(fd = open(path, O_RDWR), 0);
+	ck_assert_int_eq(pwrite(fd, &slots, sizeof(slots),
+	    offsetof(struct replay_header, slots)), (ssize_t)sizeof(slots));
+	ck_assert_int_eq(stat(path, &before), 0);
+	ck_assert_int_eq(replay_open(&r, path, 16, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "header does not match"));
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert_int_eq(after.st_size, before.st_size);
+	/* A capacity the slot count was not made for: refused alike. */
+	slots = 32;
+	ck_assert_int_eq(pwrite(fd, &slots, sizeof(slots),
+	    offsetof(struct replay_header, slots)), (ssize_t)sizeof(slots));
+	ck_assert_int_eq(pwrite(fd, &capacity, sizeof(capacity),
+	    offsetof(struct replay_header, capacity)),
+	    (ssize_t)sizeof(capacity));
+	ck_assert_int_eq(replay_open(&r, path, 16, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "header does not match"));
+	close(fd);
+	/* Put right, the table and what it holds are still there. */
+	capacity = 16;
+	ck_assert_int_ge(fd = open(path, O_RDWR), 0);
+	ck_assert_int_eq(pwrite(fd, &capacity, sizeof(capacity),
+	    offsetof(struct replay_header, capacity)),
+	    (ssize_t)sizeof(capacity));
+	close(fd);
+	r = open_store(16);
+	ck_assert_int_eq(replay_use(r, a, 1000, 11), REPLAY_SEEN);
+	replay_close(r);
+}
+END_TEST
+
+/*
+ * The header changed under an open store: the slot count and capacity
+ * taken at open still rule, so no probe leaves the mapping, and a
+ * count reset again and again ends in "full", not in an endless probe.
+ */
+START_TEST(shared_header_not_followed)
+{
+	struct replay	*r = open_store(4);
+	unsigned char	 k[REPLAY_KEY_BYTES];
+	unsigned	 i;
+
+	r->h->slots = (uint64_t)1 << 40;
+	r->h->capacity = (uint64_t)1 << 40;
+	for (i = 0; i < 4; i++) {
+		key_of(k, i);
+		ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_OK);
+		ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_SEEN);
+	}
+	key_of(k, 4);
+	ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_FULL);
+	ck_assert_uint_eq(replay_capacity(r), 4);
+	/* Eight slots: with the count zeroed each time, they fill up. */
+	for (i = 4; i < 12; i++) {
+		r->h->count = 0;
+		key_of(k, i);
+		(void)replay_use(r, k, 1000, 10);
+	}
+	r->h->count = 0;
+	key_of(k, 12);
+	ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_FULL);
+	key_of(k, 0);
+	ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_SEEN);
+	replay_close(r);
+}
+END_TEST
+
 static Suite *
 replay_suite(void)
 {
@@ -311,6 +398,8 @@ replay_suite(void)
 	tcase_add_test(tc, refuses_open_file);
 	tcase_add_test(tc, random_run_matches_model);
 	tcase_add_test(tc, owner_died_mid_change);
+	tcase_add_test(tc, corrupted_header_refused);
+	tcase_add_test(tc, shared_header_not_followed);
 	suite_add_tcase(s, tc);
 	return s;
 }
