@@ -332,6 +332,29 @@ unmap_file(struct replay *r)
 	r->e = NULL;
 }
 
+/*
+ * Reserves the blocks of the whole table now.  A file only sized with
+ * ftruncate is sparse: each new slot touched takes a page then, and on
+ * a full file system (a small tmpfs such as /run) the worker dies of
+ * SIGBUS in the middle of a request, with no answer and no log line.
+ * Tables made sparse by an earlier version are filled in on open.
+ */
+static int
+reserve(struct replay *r, uint64_t slots, char *err, size_t errlen,
+    const char *path)
+{
+	int	 e;
+
+	if ((e = posix_fallocate(r->fd, 0, (off_t)map_length(slots))) != 0) {
+		snprintf(err, errlen, "%s: cannot reserve the %zu bytes of "
+		    "the single-use store: %s (give its file system room, "
+		    "or lower single_use_capacity)", path, map_length(slots),
+		    strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 /* Lays out an empty table in a file of the right length. */
 static int
 init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
@@ -341,11 +364,12 @@ init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
 	uint64_t		 slots = slots_for(capacity);
 	int			 e;
 
-	if (ftruncate(r->fd, 0) == -1 ||
-	    ftruncate(r->fd, (off_t)map_length(slots)) == -1) {
+	if (ftruncate(r->fd, 0) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (reserve(r, slots, err, errlen, path) == -1)
+		return -1;
 	if (map_file(r, slots, err, errlen, path) == -1)
 		return -1;
 	r->capacity = capacity;
@@ -483,7 +507,8 @@ replay_open(struct replay **out, const char *path, size_t capacity,
 	have_header = have_header == 0;
 	if (have_header && h.capacity == capacity &&
 	    h.slots == slots_for(capacity)) {
-		if (map_file(r, h.slots, err, errlen, path) == -1)
+		if (reserve(r, h.slots, err, errlen, path) == -1 ||
+		    map_file(r, h.slots, err, errlen, path) == -1)
 			goto out;
 		r->capacity = h.capacity;
 	} else if (flock(r->fd, LOCK_EX | LOCK_NB) == 0) {

@@ -381,6 +381,34 @@ START_TEST(shared_header_not_followed)
 }
 END_TEST
 
+/*
+ * The table's blocks are reserved at open, not taken page by page as
+ * slots are first written (a full file system then kills the worker
+ * with SIGBUS); a sparse table left by an earlier version is filled.
+ */
+START_TEST(space_reserved_at_open)
+{
+	struct replay	*r = open_store(4096);
+	struct stat	 st;
+	int		 fd;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_ge((long long)st.st_blocks * 512, (long long)st.st_size);
+	replay_close(r);
+	/* Made sparse again, as ftruncate alone leaves it. */
+	ck_assert_int_ge(fd = open(path, O_RDWR), 0);
+	ck_assert_int_eq(fallocate(fd, FALLOC_FL_PUNCH_HOLE |
+	    FALLOC_FL_KEEP_SIZE, 4096, st.st_size - 4096), 0);
+	close(fd);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_lt((long long)st.st_blocks * 512, (long long)st.st_size);
+	r = open_store(4096);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_ge((long long)st.st_blocks * 512, (long long)st.st_size);
+	replay_close(r);
+}
+END_TEST
+
 static Suite *
 replay_suite(void)
 {
@@ -400,6 +428,7 @@ replay_suite(void)
 	tcase_add_test(tc, owner_died_mid_change);
 	tcase_add_test(tc, corrupted_header_refused);
 	tcase_add_test(tc, shared_header_not_followed);
+	tcase_add_test(tc, space_reserved_at_open);
 	suite_add_tcase(s, tc);
 	return s;
 }
