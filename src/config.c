@@ -30,6 +30,7 @@ enum config_key {
 	KEY_MAX_TOKEN_LIFETIME,
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
+	KEY_SYSCALL_FILTER,
 	KEY__MAX
 };
 
@@ -60,6 +61,8 @@ static int	set_max_token_lifetime(struct config *, const char *, char *,
 static int	set_user(struct config *, const char *, char *, size_t);
 static int	set_request_timeout(struct config *, const char *, char *,
 		    size_t);
+static int	set_syscall_filter(struct config *, const char *, char *,
+		    size_t);
 
 static const struct key_def keys[KEY__MAX] = {
 	[KEY_JWKS_FILE] =	{ "jwks_file", 1, set_jwks_file },
@@ -81,6 +84,7 @@ static const struct key_def keys[KEY__MAX] = {
 				    set_max_token_lifetime },
 	[KEY_USER] =		{ "user", 0, set_user },
 	[KEY_REQUEST_TIMEOUT] =	{ "request_timeout", 0, set_request_timeout },
+	[KEY_SYSCALL_FILTER] =	{ "syscall_filter", 0, set_syscall_filter },
 };
 
 static int
@@ -211,6 +215,27 @@ set_request_timeout(struct config *c, const char *v, char *err,
 	    "request_timeout (seconds)", err, errlen);
 }
 
+/*
+ * The one way to run without the seccomp filter in a build that has
+ * it: written in the configuration, so that nothing in the
+ * environment (an LD_PRELOAD, a variable) can turn it off.  For
+ * valgrind, whose own system calls the filter would kill.
+ */
+static int
+set_syscall_filter(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	if (strcmp(v, "yes") == 0)
+		c->syscall_filter = 1;
+	else if (strcmp(v, "no") == 0)
+		c->syscall_filter = 0;
+	else {
+		snprintf(err, errlen, "syscall_filter must be yes or no");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 free_amr(struct config *c)
 {
@@ -294,6 +319,7 @@ config_defaults(struct config *c)
 	c->api_version = API_V0;
 	c->single_use_capacity = CONFIG_DEFAULT_SINGLE_USE_CAPACITY;
 	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
+	c->syscall_filter = 1;
 }
 
 static char *

@@ -34,6 +34,7 @@ struct config {
 	long			 max_token_lifetime; /* exp - iat; 0: any */
 	char			*user;		/* to switch to from root */
 	long			 request_timeout; /* seconds per request */
+	int			 syscall_filter; /* 0: seccomp left off */
 };
 
 int	config_load(struct config *, const char *path, char *err, size_t);
