@@ -409,6 +409,107 @@ START_TEST(space_reserved_at_open)
 }
 END_TEST
 
+/* A second name for the store: refused, whoever made it. */
+START_TEST(refuses_hard_link)
+{
+	struct replay	*r = open_store(4);
+	char		 other[160], err[256];
+
+	replay_close(r);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	ck_assert_int_eq(link(path, other), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "hard links"));
+	ck_assert_int_eq(unlink(other), 0);
+	r = open_store(4);
+	replay_close(r);
+}
+END_TEST
+
+/*
+ * A folder others can write in (even with the sticky bit: its owner
+ * is then still not the only one to create names there) is refused
+ * before anything is opened or made in it.
+ */
+START_TEST(refuses_open_folder)
+{
+	static const mode_t	 modes[] = { 0777, 01777, 0775, 0757 };
+	struct replay		*r;
+	char			 err[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		ck_assert_int_eq(chmod(dir, modes[i]), 0);
+		ck_assert_int_eq(replay_open(&r, path, 4, (uid_t)-1,
+		    (gid_t)-1, err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "must be writable by its "
+		    "owner alone"));
+		ck_assert_int_eq(access(path, F_OK), -1);
+	}
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	r = open_store(4);
+	replay_close(r);
+}
+END_TEST
+
+/*
+ * Started as root with `user`: a root-owned file linked in at the
+ * store's name by that user (it can write the folder) must come out
+ * untouched, not truncated and handed over; a new store is made by
+ * the user, and a folder the user cannot write is no place for one.
+ */
+START_TEST(as_root_opens_as_user)
+{
+	const uid_t	 uid = 65534;
+	const gid_t	 gid = 65534;
+	struct replay	*r;
+	struct stat	 st;
+	char		 victim[160], err[256];
+	int		 fd;
+
+	if (geteuid() != 0) {
+		printf("as_root_opens_as_user: skipped, not root\n");
+		return;
+	}
+	/* The root-owned folder: a root file linked in is refused. */
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	ck_assert_int_ge(fd = open(victim, O_WRONLY | O_CREAT, 0600), 0);
+	ck_assert_int_eq(write(fd, "secret", 6), 6);
+	close(fd);
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_size, 6);
+	ck_assert_int_eq(st.st_uid, 0);
+	/* Even with one name only: root's file is not the user's. */
+	ck_assert_int_eq(unlink(victim), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 6);
+	ck_assert_int_eq(st.st_uid, 0);
+	ck_assert_int_eq(unlink(path), 0);
+	/* No file, a folder the user cannot write: not created by root. */
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Permission denied"));
+	ck_assert_int_eq(access(path, F_OK), -1);
+	/* The user's own folder: the store is made by, and for, the user. */
+	ck_assert_int_eq(chown(dir, uid, gid), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_uid, uid);
+	ck_assert_int_eq(st.st_gid, gid);
+	ck_assert_int_eq(geteuid(), 0);
+	ck_assert_int_eq(getegid(), 0);
+	replay_close(r);
+}
+END_TEST
+
 static Suite *
 replay_suite(void)
 {
@@ -429,6 +530,9 @@ replay_suite(void)
 	tcase_add_test(tc, corrupted_header_refused);
 	tcase_add_test(tc, shared_header_not_followed);
 	tcase_add_test(tc, space_reserved_at_open);
+	tcase_add_test(tc, refuses_hard_link);
+	tcase_add_test(tc, refuses_open_folder);
+	tcase_add_test(tc, as_root_opens_as_user);
 	suite_add_tcase(s, tc);
 	return s;
 }
