@@ -32,6 +32,7 @@ enum config_key {
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
 	KEY_SIGNING_ALGORITHMS,
+	KEY_SYSCALL_FILTER,
 	KEY__MAX
 };
 
@@ -64,6 +65,8 @@ static int	set_request_timeout(struct config *, const char *, char *,
 		    size_t);
 static int	set_signing_algorithms(struct config *, const char *, char *,
 		    size_t);
+static int	set_syscall_filter(struct config *, const char *, char *,
+		    size_t);
 
 static const struct key_def keys[KEY__MAX] = {
 	[KEY_JWKS_FILE] =	{ "jwks_file", 1, set_jwks_file },
@@ -87,6 +90,7 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_REQUEST_TIMEOUT] =	{ "request_timeout", 0, set_request_timeout },
 	[KEY_SIGNING_ALGORITHMS] = { "signing_algorithms", 0,
 				    set_signing_algorithms },
+	[KEY_SYSCALL_FILTER] =	{ "syscall_filter", 0, set_syscall_filter },
 };
 
 static int
@@ -217,6 +221,27 @@ set_request_timeout(struct config *c, const char *v, char *err,
 	    "request_timeout (seconds)", err, errlen);
 }
 
+/*
+ * The one way to run without the seccomp filter in a build that has
+ * it: written in the configuration, so that nothing in the
+ * environment (an LD_PRELOAD, a variable) can turn it off.  For
+ * valgrind, whose own system calls the filter would kill.
+ */
+static int
+set_syscall_filter(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	if (strcmp(v, "yes") == 0)
+		c->syscall_filter = 1;
+	else if (strcmp(v, "no") == 0)
+		c->syscall_filter = 0;
+	else {
+		snprintf(err, errlen, "syscall_filter must be yes or no");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 free_amr(struct config *c)
 {
@@ -333,6 +358,7 @@ config_defaults(struct config *c)
 	c->single_use_capacity = CONFIG_DEFAULT_SINGLE_USE_CAPACITY;
 	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
 	c->signing_algs = SIG_ALL;
+	c->syscall_filter = 1;
 }
 
 static char *

@@ -35,6 +35,7 @@ struct config {
 	char			*user;		/* to switch to from root */
 	long			 request_timeout; /* seconds per request */
 	unsigned		 signing_algs;	/* SIG_BIT()s accepted */
+	int			 syscall_filter; /* 0: seccomp left off */
 };
 
 int	config_load(struct config *, const char *path, char *err, size_t);

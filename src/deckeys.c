@@ -27,7 +27,8 @@ read_key_file(const char *path, int flags, char **buf, size_t *len,
 	int		 fd, rc = -1;
 
 	*buf = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO put there must not hold start-up (see keys.c). */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -68,7 +68,13 @@ keys_read(const char *path, unsigned algs, struct jwks *set,
 
 	memset(set, 0, sizeof(*set));
 	memset(id, 0, sizeof(*id));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would wait for a writer,
+	 * holding start-up, or a worker until its request deadline.  The
+	 * open returns at once; jwks_read_fd() then refuses anything but a
+	 * regular file, on the fstat of this same descriptor.
+	 */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -5,6 +5,7 @@
  * bytes, so it cannot forge log lines; the token, the number and its
  * hash are never given to these functions.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,12 @@ log_set_name(const char *name)
 	log_name = name;
 }
 
+/*
+ * An interrupted write is tried again: the request deadline's SIGALRM
+ * comes without SA_RESTART, and a line lost to it is the very line
+ * that says why a request was cut.  stderr is the server's, not a
+ * client's, so waiting on it cannot be forced by a request.
+ */
 static void
 log_write(const char *buf, size_t len)
 {
@@ -31,6 +38,8 @@ log_write(const char *buf, size_t len)
 
 	while (len > 0) {
 		n = write(STDERR_FILENO, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return;
 		buf += n;

@@ -157,12 +157,14 @@ main(int argc, char *argv[])
 	if (!cgi && !su.drop && geteuid() == 0)
 		lwarn("running as root: set `user` in the configuration");
 	/* Everything opened: from here on the worker needs no more. */
-	if ((rc = sandbox_enter(cfg.user, &su, err, sizeof(err))) == -1) {
+	if ((rc = sandbox_enter(cfg.user, &su, cfg.syscall_filter, err,
+	    sizeof(err))) == -1) {
 		lerr("%s", err);
 		rc = EX_SOFTWARE_CODE;
 		goto out;
 	}
-	if (rc == 1 && !cgi)
+	/* Said in CGI mode too, once per process: never off unseen. */
+	if (rc == 1)
 		lwarn("%s", err);
 	sandbox_selftest(selftest);
 	rc = cgi ? serve_cgi(&svc, cfg.request_timeout) :

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,6 +408,13 @@ cmd_mint(int argc, char *argv[])
 				fail("--ttl takes a number of seconds");
 				return RC_USAGE;
 			}
+			/* exp = now + ttl must not wrap into the past. */
+			if ((ttl > 0 && now > INT64_MAX - ttl) ||
+			    (ttl < 0 && now < INT64_MIN - ttl)) {
+				fail("--ttl %s: now + ttl overflows a 64-bit "
+				    "time", optarg);
+				return RC_USAGE;
+			}
 			break;
 		case 'c':
 		case 'H':
@@ -488,9 +496,11 @@ cmd_mint(int argc, char *argv[])
 	p64 = NULL;
 	json_object_object_add(pl, "scope", json_object_new_string(scope));
 	if (*amr != '\0') {
-		arr = json_object_new_array();
-		if ((list = strdup(amr)) == NULL)
+		if ((list = strdup(amr)) == NULL) {
+			fail("out of memory");
 			goto out;
+		}
+		arr = json_object_new_array();
 		for (tok = strtok_r(list, ", ", &save); tok != NULL;
 		    tok = strtok_r(NULL, ", ", &save))
 			json_object_array_add(arr, json_object_new_string(tok));

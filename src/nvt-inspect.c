@@ -17,48 +17,99 @@
 #include "jparse.h"
 #include "jwe.h"
 #include "nvt.h"
-#include "phone.h"
 #include "token.h"
 
 #define INSPECT_READ_MAX	(JWE_MAX + 2)
+#define INSPECT_MASK_MAX	64	/* longest string looked at for a number */
 
-/* Keeps the country code's start and the last digits: +34******001. */
+#define LOOKS_DIGITS_MIN	5	/* fewer is no phone number */
+#define LOOKS_DIGITS_MAX	15	/* E.164's longest */
+
+/*
+ * Whether a string looks like a phone number, in whatever form a claim
+ * may carry it: optional "tel:", optional '+', then 5 to 15 digits,
+ * maybe grouped with spaces, dashes, dots or brackets.  Wider than
+ * E.164 on purpose: masking a number that is not one costs little.
+ */
+static int
+looks_like_number(const char *s, size_t len)
+{
+	size_t	 i = 0, digits = 0;
+
+	if (len >= 4 && strncmp(s, "tel:", 4) == 0)
+		i = 4;
+	if (i < len && s[i] == '+')
+		i++;
+	for (; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (strchr(" -.()", s[i]) == NULL || s[i] == '\0')
+			return 0;
+	}
+	return digits >= LOOKS_DIGITS_MIN && digits <= LOOKS_DIGITS_MAX;
+}
+
+/*
+ * Keeps the country code's start and the last digits, whatever lies
+ * between them: +34******001, tel:+34******001, 34******001.
+ */
 static void
 mask_number(char *out, const char *s, size_t len)
 {
-	size_t	 digits = len - 1, head, tail, i;
+	size_t	 digits = 0, head, tail, i, d;
 
-	head = 1 + (digits >= 8 ? 2 : 1);
+	for (i = 0; i < len; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+	head = digits >= 8 ? 2 : 1;
 	tail = digits >= 10 ? 3 : digits >= 7 ? 2 : 1;
-	memcpy(out, s, head);
-	for (i = head; i < len - tail; i++)
-		out[i] = '*';
-	memcpy(out + len - tail, s + len - tail, tail);
+	for (i = 0, d = 0; i < len; i++) {
+		out[i] = s[i];
+		if (s[i] < '0' || s[i] > '9')
+			continue;
+		if (d >= head && d < digits - tail)
+			out[i] = '*';
+		d++;
+	}
 	out[len] = '\0';
 }
 
-/* Masks every top-level string claim that is a phone number. */
+/*
+ * Masks every string that looks like a phone number, at any depth:
+ * a number nested in an object or an array (a custom claim, an `act`
+ * or `cnf` member) is as personal as a top-level phone_number.
+ */
 static void
 mask_claims(struct json_object *o)
 {
 	struct json_object_iterator it, end;
-	struct json_object	*v;
-	char			 masked[PHONE_MAX + 1];
+	char			 masked[INSPECT_MASK_MAX + 1];
 	const char		*s;
-	size_t			 len;
+	size_t			 len, i;
 
-	end = json_object_iter_end(o);
-	for (it = json_object_iter_begin(o);
-	    !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
-		v = json_object_iter_peek_value(&it);
-		if (!json_object_is_type(v, json_type_string))
-			continue;
-		s = json_object_get_string(v);
-		len = (size_t)json_object_get_string_len(v);
-		if (len > PHONE_MAX || !phone_valid(s, len))
-			continue;
+	switch (json_object_get_type(o)) {
+	case json_type_object:
+		end = json_object_iter_end(o);
+		for (it = json_object_iter_begin(o);
+		    !json_object_iter_equal(&it, &end);
+		    json_object_iter_next(&it))
+			mask_claims(json_object_iter_peek_value(&it));
+		break;
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(o); i++)
+			mask_claims(json_object_array_get_idx(o, i));
+		break;
+	case json_type_string:
+		s = json_object_get_string(o);
+		len = (size_t)json_object_get_string_len(o);
+		if (len > INSPECT_MASK_MAX || !looks_like_number(s, len))
+			break;
 		mask_number(masked, s, len);
-		json_object_set_string(v, masked);
+		json_object_set_string(o, masked);
+		sodium_memzero(masked, sizeof(masked));
+		break;
+	default:
+		break;
 	}
 }
 

@@ -22,6 +22,7 @@
 #define REPLAY_MAGIC		"nv-single-use-1"	/* 15 + NUL */
 #define REPLAY_HEADER_BYTES	256
 #define REPLAY_EMPTY		0	/* expires of a free slot */
+#define REPLAY_CAPACITY_MAX	1048576	/* single_use_capacity's bound */
 
 struct replay_entry {
 	unsigned char	 key[REPLAY_KEY_BYTES];
@@ -39,10 +40,18 @@ struct replay_header {
 _Static_assert(sizeof(struct replay_header) <= REPLAY_HEADER_BYTES,
     "replay header too large");
 
+/*
+ * slots and capacity are this worker's own copies, taken when the
+ * header was checked against the file's length at open: any process
+ * of the service's user can write the shared header, and a slot count
+ * read from it on each call would send the probes outside the mapping.
+ */
 struct replay {
 	int			 fd;
 	unsigned char		*map;
 	size_t			 maplen;
+	uint64_t		 slots;
+	uint64_t		 capacity;
 	struct replay_header	*h;
 	struct replay_entry	*e;
 };
@@ -96,7 +105,7 @@ home_of(const struct replay *r, const unsigned char *key)
 	uint64_t	 h;
 
 	memcpy(&h, key, sizeof(h));
-	return h & (r->h->slots - 1);
+	return h & (r->slots - 1);
 }
 
 /*
@@ -107,7 +116,7 @@ home_of(const struct replay *r, const unsigned char *key)
 static void
 slot_delete(struct replay *r, uint64_t i)
 {
-	uint64_t	 mask = r->h->slots - 1, j = i, k;
+	uint64_t	 mask = r->slots - 1, j = i, k;
 
 	for (;;) {
 		r->e[i].expires = REPLAY_EMPTY;
@@ -128,16 +137,24 @@ done:
 	r->h->count--;
 }
 
-static void
+/*
+ * -1 when no slot is free, which the shared count should have
+ * prevented: it is taken as full, never probed past.
+ */
+static int
 slot_insert(struct replay *r, const unsigned char *key, int64_t expires)
 {
-	uint64_t	 mask = r->h->slots - 1, i = home_of(r, key);
+	uint64_t	 mask = r->slots - 1, i = home_of(r, key), n;
 
-	while (r->e[i].expires != REPLAY_EMPTY)
+	for (n = 0; r->e[i].expires != REPLAY_EMPTY; n++) {
+		if (n == r->slots)
+			return -1;
 		i = (i + 1) & mask;
+	}
 	memcpy(r->e[i].key, key, REPLAY_KEY_BYTES);
 	r->e[i].expires = expires;
 	r->h->count++;
+	return 0;
 }
 
 /*
@@ -149,11 +166,15 @@ slot_insert(struct replay *r, const unsigned char *key, int64_t expires)
 static void
 purge(struct replay *r, int64_t now)
 {
-	uint64_t	 mask = r->h->slots - 1, start, n, i;
+	uint64_t	 mask = r->slots - 1, start, n, i;
 
-	for (start = 0; r->e[start].expires != REPLAY_EMPTY; start++)
+	for (start = 0; start < r->slots &&
+	    r->e[start].expires != REPLAY_EMPTY; start++)
 		continue;
-	for (n = 1; n < r->h->slots; n++) {
+	/* No free slot: only a count written by another hand does that. */
+	if (start == r->slots)
+		start = 0;
+	for (n = 1; n < r->slots; n++) {
 		i = (start + n) & mask;
 		while (r->e[i].expires != REPLAY_EMPTY &&
 		    r->e[i].expires <= now)
@@ -169,7 +190,7 @@ purge(struct replay *r, int64_t now)
 static int
 reinsert(struct replay *r, const struct replay_entry *old, uint64_t slots)
 {
-	uint64_t	 i, j, mask = r->h->slots - 1;
+	uint64_t	 i, j, mask = r->slots - 1;
 
 	for (i = 0; i < slots; i++) {
 		if (old[i].expires == REPLAY_EMPTY)
@@ -184,9 +205,9 @@ reinsert(struct replay *r, const struct replay_entry *old, uint64_t slots)
 				r->e[j].expires = old[i].expires;
 			continue;
 		}
-		if (r->h->count >= r->h->capacity)
+		if (r->h->count >= r->capacity ||
+		    slot_insert(r, old[i].key, old[i].expires) == -1)
 			return -1;
-		slot_insert(r, old[i].key, old[i].expires);
 	}
 	return 0;
 }
@@ -195,14 +216,14 @@ static int
 rebuild(struct replay *r)
 {
 	struct replay_entry	*copy;
-	size_t			 len = r->h->slots * sizeof(*copy);
+	size_t			 len = r->slots * sizeof(*copy);
 
 	if ((copy = malloc(len)) == NULL)
 		return -1;
 	memcpy(copy, r->e, len);
 	memset(r->e, 0, len);
 	r->h->count = 0;
-	(void)reinsert(r, copy, r->h->slots);
+	(void)reinsert(r, copy, r->slots);
 	free(copy);
 	return 0;
 }
@@ -228,16 +249,16 @@ enum replay_err
 replay_use(struct replay *r, const unsigned char key[REPLAY_KEY_BYTES],
     int64_t expires, int64_t now)
 {
-	uint64_t	 i, mask;
+	uint64_t	 i, n, mask;
 	enum replay_err	 rc;
 
 	if (expires <= REPLAY_EMPTY)
 		expires = REPLAY_EMPTY + 1;
 	if (replay_lock(r) == -1)
 		return REPLAY_FAILED;
-	mask = r->h->slots - 1;
+	mask = r->slots - 1;
 	i = home_of(r, key);
-	while (r->e[i].expires != REPLAY_EMPTY) {
+	for (n = 0; n < r->slots && r->e[i].expires != REPLAY_EMPTY; n++) {
 		if (r->e[i].expires <= now) {
 			/* Shifts the next entry of the chain into i. */
 			slot_delete(r, i);
@@ -249,13 +270,13 @@ replay_use(struct replay *r, const unsigned char key[REPLAY_KEY_BYTES],
 		}
 		i = (i + 1) & mask;
 	}
-	if (r->h->count >= r->h->capacity)
+	if (r->h->count >= r->capacity)
 		purge(r, now);
-	if (r->h->count >= r->h->capacity) {
+	if (r->h->count >= r->capacity ||
+	    slot_insert(r, key, expires) == -1) {
 		rc = REPLAY_FULL;
 		goto out;
 	}
-	slot_insert(r, key, expires);
 	rc = REPLAY_OK;
 out:
 	pthread_mutex_unlock(&r->h->lock);
@@ -277,13 +298,15 @@ replay_count(struct replay *r)
 size_t
 replay_capacity(const struct replay *r)
 {
-	return (size_t)r->h->capacity;
+	return (size_t)r->capacity;
 }
 
+/* Maps a table of slots entries; the count is kept from here on. */
 static int
-map_file(struct replay *r, size_t len, char *err, size_t errlen,
+map_file(struct replay *r, uint64_t slots, char *err, size_t errlen,
     const char *path)
 {
+	size_t	 len = map_length(slots);
 	void	*m;
 
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
@@ -293,6 +316,7 @@ map_file(struct replay *r, size_t len, char *err, size_t errlen,
 	}
 	r->map = m;
 	r->maplen = len;
+	r->slots = slots;
 	r->h = (struct replay_header *)(void *)r->map;
 	r->e = (struct replay_entry *)(void *)(r->map + REPLAY_HEADER_BYTES);
 	return 0;
@@ -308,6 +332,29 @@ unmap_file(struct replay *r)
 	r->e = NULL;
 }
 
+/*
+ * Reserves the blocks of the whole table now.  A file only sized with
+ * ftruncate is sparse: each new slot touched takes a page then, and on
+ * a full file system (a small tmpfs such as /run) the worker dies of
+ * SIGBUS in the middle of a request, with no answer and no log line.
+ * Tables made sparse by an earlier version are filled in on open.
+ */
+static int
+reserve(struct replay *r, uint64_t slots, char *err, size_t errlen,
+    const char *path)
+{
+	int	 e;
+
+	if ((e = posix_fallocate(r->fd, 0, (off_t)map_length(slots))) != 0) {
+		snprintf(err, errlen, "%s: cannot reserve the %zu bytes of "
+		    "the single-use store: %s (give its file system room, "
+		    "or lower single_use_capacity)", path, map_length(slots),
+		    strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
 /* Lays out an empty table in a file of the right length. */
 static int
 init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
@@ -317,13 +364,15 @@ init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
 	uint64_t		 slots = slots_for(capacity);
 	int			 e;
 
-	if (ftruncate(r->fd, 0) == -1 ||
-	    ftruncate(r->fd, (off_t)map_length(slots)) == -1) {
+	if (ftruncate(r->fd, 0) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (map_file(r, map_length(slots), err, errlen, path) == -1)
+	if (reserve(r, slots, err, errlen, path) == -1)
 		return -1;
+	if (map_file(r, slots, err, errlen, path) == -1)
+		return -1;
+	r->capacity = capacity;
 	pthread_mutexattr_init(&a);
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
 	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
@@ -341,15 +390,22 @@ init_table(struct replay *r, size_t capacity, char *err, size_t errlen,
 	return 0;
 }
 
-/* The header as found, if it describes a table of the file's length. */
+/*
+ * The header as found: 0 when it describes a table of the file's
+ * length, 1 when the file holds no table yet (new, or left half made
+ * before the magic was written), -1 when it bears the magic but does
+ * not add up: such a table is refused, neither followed nor wiped.
+ */
 static int
 read_header(int fd, off_t size, struct replay_header *h)
 {
 	if (size < REPLAY_HEADER_BYTES ||
 	    pread(fd, h, sizeof(*h), 0) != (ssize_t)sizeof(*h) ||
-	    memcmp(h->magic, REPLAY_MAGIC, sizeof(REPLAY_MAGIC)) != 0 ||
-	    h->slots == 0 || (h->slots & (h->slots - 1)) != 0 ||
-	    h->slots > slots_for(1048576) ||
+	    memcmp(h->magic, REPLAY_MAGIC, sizeof(REPLAY_MAGIC)) != 0)
+		return 1;
+	if (h->slots == 0 || (h->slots & (h->slots - 1)) != 0 ||
+	    h->slots > slots_for(REPLAY_CAPACITY_MAX) ||
+	    h->capacity == 0 || slots_for(h->capacity) != h->slots ||
 	    (off_t)map_length(h->slots) != size || h->count > h->slots)
 		return -1;
 	return 0;
@@ -369,8 +425,7 @@ resize_table(struct replay *r, const struct replay_header *old,
 	int			 rc = -1;
 
 	if (old != NULL) {
-		if (map_file(r, map_length(old->slots), err, errlen, path)
-		    == -1)
+		if (map_file(r, old->slots, err, errlen, path) == -1)
 			goto out;
 		len = old->slots * sizeof(*copy);
 		if ((copy = malloc(len)) == NULL) {
@@ -409,6 +464,86 @@ set_init_lock(int fd, short type)
 }
 
 /*
+ * The store's folder, opened so that the file is then opened relative
+ * to what was checked.  Nobody but its owner may write in it, and its
+ * owner is root or the store's user: anyone else who could write there
+ * could swap the file for a link between our checks and our use.
+ */
+static int
+open_folder(const char *path, uid_t user, const char **base, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	const char	*slash = strrchr(path, '/');
+	char		*dir;
+	int		 dfd;
+
+	*base = slash != NULL ? slash + 1 : path;
+	if (slash == NULL)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (dir == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fstat(dfd, &st) == -1) {
+		snprintf(err, errlen, "%s: folder %s: %s", path, dir,
+		    strerror(errno));
+		goto fail;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    (st.st_uid != 0 && st.st_uid != user)) {
+		snprintf(err, errlen, "%s: folder %s (mode %04o, owner uid "
+		    "%lu) must be writable by its owner alone, and belong to "
+		    "root or to the store's user (uid %lu)", path, dir,
+		    (unsigned)(st.st_mode & 07777), (unsigned long)st.st_uid,
+		    (unsigned long)user);
+		goto fail;
+	}
+	free(dir);
+	return dfd;
+fail:
+	if (dfd != -1)
+		close(dfd);
+	free(dir);
+	return -1;
+}
+
+/*
+ * Opens or creates the file as the store's user when started as root
+ * (effective ids only, given back at once): root's rights must not
+ * open a file the user could not, such as a root-owned file linked in
+ * by the user, nor create one the user would then not own.
+ */
+static int
+open_as_user(int dfd, const char *base, uid_t owner, gid_t group)
+{
+	gid_t	 egid = getegid();
+	int	 fd, e, switched = owner != (uid_t)-1 && geteuid() == 0;
+
+	if (switched && (setegid(group) == -1 || seteuid(owner) == -1)) {
+		e = errno;
+		(void)setegid(egid);
+		errno = e;
+		return -1;
+	}
+	fd = openat(dfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	e = errno;
+	if (switched && (seteuid(0) == -1 || setegid(egid) == -1)) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	errno = e;
+	return fd;
+}
+
+/*
  * Two locks: an fcntl lock on the first byte serializes workers that
  * start at once, and a shared flock held for the life of each worker
  * tells a starting worker whether any other still uses the table.
@@ -420,34 +555,61 @@ replay_open(struct replay **out, const char *path, size_t capacity,
 	struct replay		*r;
 	struct replay_header	 h;
 	struct stat		 st;
-	int			 have_header, rc = -1;
+	const char		*base;
+	uid_t			 user = owner != (uid_t)-1 ? owner : geteuid();
+	int			 dfd, have_header, rc = -1;
 
 	*out = NULL;
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if ((r->fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	r->fd = -1;
+	if ((dfd = open_folder(path, user, &base, err, errlen)) == -1)
+		goto out;
+	r->fd = open_as_user(dfd, base, owner, group);
+	close(dfd);
+	if (r->fd == -1) {
+		snprintf(err, errlen, "%s: %s (opened as uid %lu, which must "
+		    "own the file, or the folder to create it in)", path,
+		    strerror(errno), (unsigned long)user);
 		goto out;
 	}
 	if (set_init_lock(r->fd, F_WRLCK) == -1 || fstat(r->fd, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	/* Nobody else may write tokens in, or take them out. */
+	/*
+	 * Nobody else may write tokens in, or take them out; and a second
+	 * name would be a file of someone else's made ours (a hard link
+	 * to it, put there before we came).
+	 */
 	if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 ||
-	    (st.st_uid != geteuid() && st.st_uid != owner)) {
+	    st.st_uid != user) {
 		snprintf(err, errlen, "%s: must be a regular file of this "
-		    "service's user with mode 0600", path);
+		    "service's user (uid %lu) with mode 0600", path,
+		    (unsigned long)user);
 		goto out;
 	}
-	have_header = read_header(r->fd, st.st_size, &h) == 0;
+	if (st.st_nlink != 1) {
+		snprintf(err, errlen, "%s: has %lu names (hard links): the "
+		    "store must be a file of its own", path,
+		    (unsigned long)st.st_nlink);
+		goto out;
+	}
+	if ((have_header = read_header(r->fd, st.st_size, &h)) == -1) {
+		snprintf(err, errlen, "%s: not a single-use store of this "
+		    "service (its header does not match its length of %lld "
+		    "bytes): move it away", path, (long long)st.st_size);
+		goto out;
+	}
+	have_header = have_header == 0;
 	if (have_header && h.capacity == capacity &&
 	    h.slots == slots_for(capacity)) {
-		if (map_file(r, map_length(h.slots), err, errlen, path) == -1)
+		if (reserve(r, h.slots, err, errlen, path) == -1 ||
+		    map_file(r, h.slots, err, errlen, path) == -1)
 			goto out;
+		r->capacity = h.capacity;
 	} else if (flock(r->fd, LOCK_EX | LOCK_NB) == 0) {
 		if (resize_table(r, have_header ? &h : NULL, capacity, err,
 		    errlen, path) == -1)
@@ -458,8 +620,7 @@ replay_open(struct replay **out, const char *path, size_t capacity,
 		    have_header ? (unsigned long long)h.capacity : 0ULL);
 		goto out;
 	}
-	if (flock(r->fd, LOCK_SH) == -1 ||
-	    (owner != (uid_t)-1 && fchown(r->fd, owner, group) == -1)) {
+	if (flock(r->fd, LOCK_SH) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}

@@ -23,8 +23,11 @@ struct replay;
 
 /*
  * Opens or creates the store at path for capacity live tokens.  When
- * owner is not (uid_t)-1 the file is given to that user, so workers
- * started as that user open the same file.
+ * owner is not (uid_t)-1 (started as root with `user`), the file is
+ * opened or created as that user and group, so it is theirs and holds
+ * nothing they could not open.  The file must be that user's (else
+ * the running user's), mode 0600, with one name, in a folder only its
+ * owner (root or that user) can write.
  */
 int		 replay_open(struct replay **, const char *path,
 		    size_t capacity, uid_t owner, gid_t group, char *err,

@@ -69,8 +69,8 @@ drop_root(const char *name, const struct sandbox_user *u, char *err,
 }
 
 int
-sandbox_enter(const char *name, const struct sandbox_user *u, char *err,
-    size_t errlen)
+sandbox_enter(const char *name, const struct sandbox_user *u, int filter,
+    char *err, size_t errlen)
 {
 	if (u->drop && drop_root(name, u, err, errlen) == -1)
 		return -1;
@@ -81,6 +81,11 @@ sandbox_enter(const char *name, const struct sandbox_user *u, char *err,
 		return -1;
 	}
 #endif
+	if (!filter) {
+		snprintf(err, errlen, "system call filter off: "
+		    "syscall_filter = no in the configuration");
+		return 1;
+	}
 	return sandbox_filter_install(err, errlen);
 }
 

@@ -20,12 +20,13 @@ struct sandbox_user {
 int	sandbox_user(const char *name, struct sandbox_user *, char *err,
 	    size_t errlen);
 /*
- * Drops root, sets no-new-privileges, installs the filter; in order.
- * Returns 0, -1 on failure, or 1 when this build or run has no filter
- * (the reason in err).
+ * Drops root, sets no-new-privileges, installs the filter unless filter
+ * is 0 (the configuration's syscall_filter = no); in order.  Returns 0,
+ * -1 on failure, or 1 when this build or run has no filter (the reason
+ * in err, for the caller to log).
  */
 int	sandbox_enter(const char *name, const struct sandbox_user *,
-	    char *err, size_t errlen);
+	    int filter, char *err, size_t errlen);
 /* Number of system calls the filter allows; 0 when built without. */
 size_t	sandbox_filter_size(void);
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,221 @@ START_TEST(owner_died_mid_change)
 }
 END_TEST
 
+/*
+ * A table's header written over by another hand (any process of the
+ * service's user can): a slot count that does not fit the file is
+ * refused at open, and the file is left as it was, not wiped.
+ */
+START_TEST(corrupted_header_refused)
+{
+	struct replay	*r = open_store(16);
+	unsigned char	 a[REPLAY_KEY_BYTES];
+	uint64_t	 slots = (uint64_t)1 << 40, capacity = 3;
+	struct stat	 before, after;
+	char		 err[256];
+	int		 fd;
+
+	key_of(a, 1);
+	ck_assert_int_eq(replay_use(r, a, 1000, 10), REPLAY_OK);
+	replay_close(r);
+	ck_assert_int_ge(fd = open(path, O_RDWR), 0);
+	ck_assert_int_eq(pwrite(fd, &slots, sizeof(slots),
+	    offsetof(struct replay_header, slots)), (ssize_t)sizeof(slots));
+	ck_assert_int_eq(stat(path, &before), 0);
+	ck_assert_int_eq(replay_open(&r, path, 16, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "header does not match"));
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert_int_eq(after.st_size, before.st_size);
+	/* A capacity the slot count was not made for: refused alike. */
+	slots = 32;
+	ck_assert_int_eq(pwrite(fd, &slots, sizeof(slots),
+	    offsetof(struct replay_header, slots)), (ssize_t)sizeof(slots));
+	ck_assert_int_eq(pwrite(fd, &capacity, sizeof(capacity),
+	    offsetof(struct replay_header, capacity)),
+	    (ssize_t)sizeof(capacity));
+	ck_assert_int_eq(replay_open(&r, path, 16, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "header does not match"));
+	close(fd);
+	/* Put right, the table and what it holds are still there. */
+	capacity = 16;
+	ck_assert_int_ge(fd = open(path, O_RDWR), 0);
+	ck_assert_int_eq(pwrite(fd, &capacity, sizeof(capacity),
+	    offsetof(struct replay_header, capacity)),
+	    (ssize_t)sizeof(capacity));
+	close(fd);
+	r = open_store(16);
+	ck_assert_int_eq(replay_use(r, a, 1000, 11), REPLAY_SEEN);
+	replay_close(r);
+}
+END_TEST
+
+/*
+ * The header changed under an open store: the slot count and capacity
+ * taken at open still rule, so no probe leaves the mapping, and a
+ * count reset again and again ends in "full", not in an endless probe.
+ */
+START_TEST(shared_header_not_followed)
+{
+	struct replay	*r = open_store(4);
+	unsigned char	 k[REPLAY_KEY_BYTES];
+	unsigned	 i;
+
+	r->h->slots = (uint64_t)1 << 40;
+	r->h->capacity = (uint64_t)1 << 40;
+	for (i = 0; i < 4; i++) {
+		key_of(k, i);
+		ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_OK);
+		ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_SEEN);
+	}
+	key_of(k, 4);
+	ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_FULL);
+	ck_assert_uint_eq(replay_capacity(r), 4);
+	/* Eight slots: with the count zeroed each time, they fill up. */
+	for (i = 4; i < 12; i++) {
+		r->h->count = 0;
+		key_of(k, i);
+		(void)replay_use(r, k, 1000, 10);
+	}
+	r->h->count = 0;
+	key_of(k, 12);
+	ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_FULL);
+	key_of(k, 0);
+	ck_assert_int_eq(replay_use(r, k, 1000, 10), REPLAY_SEEN);
+	replay_close(r);
+}
+END_TEST
+
+/*
+ * The table's blocks are reserved at open, not taken page by page as
+ * slots are first written (a full file system then kills the worker
+ * with SIGBUS); a sparse table left by an earlier version is filled.
+ */
+START_TEST(space_reserved_at_open)
+{
+	struct replay	*r = open_store(4096);
+	struct stat	 st;
+	int		 fd;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_ge((long long)st.st_blocks * 512, (long long)st.st_size);
+	replay_close(r);
+	/* Made sparse again, as ftruncate alone leaves it. */
+	ck_assert_int_ge(fd = open(path, O_RDWR), 0);
+	ck_assert_int_eq(fallocate(fd, FALLOC_FL_PUNCH_HOLE |
+	    FALLOC_FL_KEEP_SIZE, 4096, st.st_size - 4096), 0);
+	close(fd);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_lt((long long)st.st_blocks * 512, (long long)st.st_size);
+	r = open_store(4096);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_ge((long long)st.st_blocks * 512, (long long)st.st_size);
+	replay_close(r);
+}
+END_TEST
+
+/* A second name for the store: refused, whoever made it. */
+START_TEST(refuses_hard_link)
+{
+	struct replay	*r = open_store(4);
+	char		 other[160], err[256];
+
+	replay_close(r);
+	snprintf(other, sizeof(other), "%s/other", dir);
+	ck_assert_int_eq(link(path, other), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "hard links"));
+	ck_assert_int_eq(unlink(other), 0);
+	r = open_store(4);
+	replay_close(r);
+}
+END_TEST
+
+/*
+ * A folder others can write in (even with the sticky bit: its owner
+ * is then still not the only one to create names there) is refused
+ * before anything is opened or made in it.
+ */
+START_TEST(refuses_open_folder)
+{
+	static const mode_t	 modes[] = { 0777, 01777, 0775, 0757 };
+	struct replay		*r;
+	char			 err[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		ck_assert_int_eq(chmod(dir, modes[i]), 0);
+		ck_assert_int_eq(replay_open(&r, path, 4, (uid_t)-1,
+		    (gid_t)-1, err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "must be writable by its "
+		    "owner alone"));
+		ck_assert_int_eq(access(path, F_OK), -1);
+	}
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	r = open_store(4);
+	replay_close(r);
+}
+END_TEST
+
+/*
+ * Started as root with `user`: a root-owned file linked in at the
+ * store's name by that user (it can write the folder) must come out
+ * untouched, not truncated and handed over; a new store is made by
+ * the user, and a folder the user cannot write is no place for one.
+ */
+START_TEST(as_root_opens_as_user)
+{
+	const uid_t	 uid = 65534;
+	const gid_t	 gid = 65534;
+	struct replay	*r;
+	struct stat	 st;
+	char		 victim[160], err[256];
+	int		 fd;
+
+	if (geteuid() != 0) {
+		printf("as_root_opens_as_user: skipped, not root\n");
+		return;
+	}
+	/* The root-owned folder: a root file linked in is refused. */
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	ck_assert_int_ge(fd = open(victim, O_WRONLY | O_CREAT, 0600), 0);
+	ck_assert_int_eq(write(fd, "secret", 6), 6);
+	close(fd);
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_size, 6);
+	ck_assert_int_eq(st.st_uid, 0);
+	/* Even with one name only: root's file is not the user's. */
+	ck_assert_int_eq(unlink(victim), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 6);
+	ck_assert_int_eq(st.st_uid, 0);
+	ck_assert_int_eq(unlink(path), 0);
+	/* No file, a folder the user cannot write: not created by root. */
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Permission denied"));
+	ck_assert_int_eq(access(path, F_OK), -1);
+	/* The user's own folder: the store is made by, and for, the user. */
+	ck_assert_int_eq(chown(dir, uid, gid), 0);
+	ck_assert_int_eq(replay_open(&r, path, 4, uid, gid, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_uid, uid);
+	ck_assert_int_eq(st.st_gid, gid);
+	ck_assert_int_eq(geteuid(), 0);
+	ck_assert_int_eq(getegid(), 0);
+	replay_close(r);
+}
+END_TEST
+
 static Suite *
 replay_suite(void)
 {
@@ -311,6 +527,12 @@ replay_suite(void)
 	tcase_add_test(tc, refuses_open_file);
 	tcase_add_test(tc, random_run_matches_model);
 	tcase_add_test(tc, owner_died_mid_change);
+	tcase_add_test(tc, corrupted_header_refused);
+	tcase_add_test(tc, shared_header_not_followed);
+	tcase_add_test(tc, space_reserved_at_open);
+	tcase_add_test(tc, refuses_hard_link);
+	tcase_add_test(tc, refuses_open_folder);
+	tcase_add_test(tc, as_root_opens_as_user);
 	suite_add_tcase(s, tc);
 	return s;
 }

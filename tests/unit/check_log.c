@@ -3,10 +3,13 @@
  * over-long client values neutralised, one line per call.  stderr is
  * sent to a temporary file inside each (forked) test.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -118,6 +121,61 @@ START_TEST(plain_line)
 }
 END_TEST
 
+static int	 drain_fd = -1;
+
+/* Empties the full pipe, so that the interrupted write can go on. */
+static void
+on_alarm_drain(int sig)
+{
+	char	 junk[4096];
+
+	(void)sig;
+	while (read(drain_fd, junk, sizeof(junk)) > 0)
+		continue;
+}
+
+/*
+ * The request deadline's SIGALRM (installed without SA_RESTART) lands
+ * while a log line waits for room in a full pipe: the write fails with
+ * EINTR, and the line must still be written.
+ */
+START_TEST(line_survives_eintr)
+{
+	struct sigaction	 sa;
+	struct itimerval	 it;
+	char			 junk[4096], got[256];
+	int			 fds[2], fl;
+	ssize_t			 n;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	drain_fd = fds[0];
+	ck_assert_int_eq(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	/* Filled to the last byte, then made blocking again. */
+	fl = fcntl(fds[1], F_GETFL);
+	ck_assert_int_eq(fcntl(fds[1], F_SETFL, fl | O_NONBLOCK), 0);
+	memset(junk, 'x', sizeof(junk));
+	while (write(fds[1], junk, sizeof(junk)) > 0 || errno == EINTR)
+		continue;
+	while (write(fds[1], junk, 1) > 0)
+		continue;
+	ck_assert_int_eq(fcntl(fds[1], F_SETFL, fl), 0);
+	ck_assert_int_eq(dup2(fds[1], STDERR_FILENO), STDERR_FILENO);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_alarm_drain;
+	ck_assert_int_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = 100000;
+	ck_assert_int_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+	log_set_name("nv-fcgi");
+	lerr("after the alarm");
+	n = read(fds[0], got, sizeof(got) - 1);
+	ck_assert_int_gt(n, 0);
+	got[n] = '\0';
+	ck_assert_str_eq(got, "nv-fcgi: error: after the alarm\n");
+}
+END_TEST
+
 static Suite *
 log_suite(void)
 {
@@ -128,6 +186,7 @@ log_suite(void)
 	tcase_add_test(tc, request_line);
 	tcase_add_test(tc, hostile_fields);
 	tcase_add_test(tc, plain_line);
+	tcase_add_test(tc, line_survives_eintr);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -226,6 +226,30 @@ START_TEST(open_fails_on_bad_file)
 }
 END_TEST
 
+/*
+ * A FIFO at the key set's path: opening it for reading would wait for
+ * a writer that never comes.  Refused at once, at open and at reload
+ * (the old keys stay); the test's timeout catches a wait.
+ */
+START_TEST(fifo_refused_at_once)
+{
+	struct keys	 k;
+	char		 err[512];
+
+	open_keys(&k, 0);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	ck_assert_int_eq(keys_maybe_reload(&k, 1000, 0), KEYS_KEPT);
+	ck_assert(has(&k, "key-a"));
+	ck_assert_int_eq(keys_maybe_reload(&k, 1010, 1), KEYS_KEPT);
+	ck_assert(has(&k, "key-a"));
+	keys_close(&k);
+	ck_assert_int_eq(keys_open(&k, path, 0, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	keys_close(&k);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -242,6 +266,8 @@ main(void)
 	tcase_add_test(tc, in_place_change_caught_by_size);
 	tcase_add_test(tc, hangup_forces_a_read);
 	tcase_add_test(tc, open_fails_on_bad_file);
+	tcase_add_test(tc, fifo_refused_at_once);
+	tcase_set_timeout(tc, 5);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
