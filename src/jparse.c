@@ -6,7 +6,8 @@
  * {"phoneNumber":"+1…","phoneNumber":"+2…"} and have two parsers
  * (a gateway's and ours) disagree about what was asked.  It also
  * refuses what json-c's strict mode still accepts: single quotes, NaN,
- * raw control bytes, overlong or surrogate UTF-8.
+ * raw control bytes, overlong or surrogate UTF-8, and member names
+ * holding "\u0000", which json-c would cut there.
  */
 #include <limits.h>
 #include <locale.h>
@@ -24,6 +25,7 @@ static const char *const jparse_messages[JPARSE__MAX] = {
 	[JPARSE_TRAILING] = "has bytes after the JSON object",
 	[JPARSE_NOT_OBJECT] = "is not a JSON object",
 	[JPARSE_DUPLICATE] = "has a duplicated member",
+	[JPARSE_NAME_NUL] = "has a member name holding U+0000",
 	[JPARSE_NOMEM] = "could not be parsed: out of memory",
 };
 
@@ -125,6 +127,12 @@ static const unsigned char byte_class[256] = {
  * lets through but RFC 8259 does not: single-quoted names, NaN and
  * Infinity, a number ending in '.', raw control bytes in strings, and
  * UTF-8 that is not.  Returns the member count, or -1.
+ *
+ * It also returns -2 for a member name holding "\u0000" at any depth.
+ * json-c copies names with strdup, so "phoneNumber\u0000x" would be
+ * read as "phoneNumber" by every lookup.  The last string before a
+ * ':' is always a name, so a string's escapes are remembered until
+ * the next one.
  */
 static long
 scan_text(const char *text, size_t len)
@@ -132,7 +140,7 @@ scan_text(const char *text, size_t len)
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i = 0, n;
 	long			 members = 0;
-	int			 depth = 0;
+	int			 depth = 0, nul = 0;
 
 	while (i < len) {
 		switch (byte_class[s[i]] & 0x0f) {
@@ -140,14 +148,18 @@ scan_text(const char *text, size_t len)
 			return -1;
 		case T_QUOTE:
 			/* The string, up to its closing quote. */
-			for (i++; i < len; ) {
+			for (nul = 0, i++; i < len; ) {
 				if (byte_class[s[i]] & S_PLAIN)
 					i++;
 				else if (s[i] == '"')
 					break;
-				else if (s[i] == '\\')
-					i += 2;	/* json-c checked the escape */
-				else if (s[i] < 0x80 ||
+				else if (s[i] == '\\') {
+					/* json-c checked the escape. */
+					if (len - i >= 6 &&
+					    memcmp(s + i + 1, "u0000", 5) == 0)
+						nul = 1;
+					i += 2;
+				} else if (s[i] < 0x80 ||
 				    (n = utf8_len(s + i, len - i)) == 0)
 					return -1;
 				else
@@ -165,6 +177,8 @@ scan_text(const char *text, size_t len)
 			depth--;
 			break;
 		case T_COLON:
+			if (nul)
+				return -2;
 			if (depth == 1)
 				members++;
 			break;
@@ -262,7 +276,7 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 		goto out;
 	}
 	if ((members = scan_text(s, end)) < 0) {
-		rc = JPARSE_SYNTAX;
+		rc = members == -2 ? JPARSE_NAME_NUL : JPARSE_SYNTAX;
 		goto out;
 	}
 	for (i = end; i < len && is_space(s[i]); i++)

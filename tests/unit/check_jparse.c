@@ -59,6 +59,31 @@ START_TEST(nul)
 }
 END_TEST
 
+/*
+ * json-c copies member names with strdup, so a name holding "\u0000"
+ * would reach every reader cut at the NUL: "phoneNumber\u0000x" read
+ * as "phoneNumber".  Refused at any depth; in values it stays allowed
+ * (their readers compare over the JSON length).
+ */
+START_TEST(nul_in_names)
+{
+	ck_assert_int_eq(P("{\"phoneNumber\\u0000x\":\"+34600000001\"}"),
+	    JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"alg\\u0000\":\"EdDSA\"}"), JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"\\u0000\":1}"), JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"a\":{\"b\\u0000\" : 1}}"), JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"a\":[{\"x\":1},{\"\\u0000b\":2}]}"),
+	    JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"a\":\"\\u0000\",\"b\\u0000\":1}"),
+	    JPARSE_NAME_NUL);
+	/* In a value, or an escaped backslash before "u0000": allowed. */
+	ck_assert_int_eq(P("{\"a\":\"x\\u0000\"}"), JPARSE_OK);
+	ck_assert_int_eq(P("{\"a\":[\"\\u0000\"],\"b\":1}"), JPARSE_OK);
+	ck_assert_int_eq(P("{\"a\\\\u0000\":1}"), JPARSE_OK);
+	ck_assert_int_eq(P("{\"a\\u0001\":1}"), JPARSE_OK);
+}
+END_TEST
+
 START_TEST(syntax)
 {
 	ck_assert_int_eq(P("nope"), JPARSE_SYNTAX);
@@ -218,6 +243,7 @@ jparse_suite(void)
 	tcase_add_test(tc, objects_accepted);
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, nul);
+	tcase_add_test(tc, nul_in_names);
 	tcase_add_test(tc, syntax);
 	tcase_add_test(tc, utf8_lengths);
 	tcase_add_test(tc, ascii_in_strings);

@@ -145,6 +145,10 @@ START_TEST(no_keys_array)
 	parse_fails("key set has a duplicated member",
 	    "{\"keys\":[],\"keys\":[" OKP("k1", "%s") "]}", x1);
 	parse_fails("key 0 is not a JSON object", "{\"keys\":[\"%s\"]}", x1);
+	/* "kid\u0000" would be read as the key's kid. */
+	parse_fails("key set has a member name holding U+0000",
+	    "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"kid\\u0000\":\"k1\",\"x\":\"%s\"}]}", x1);
 }
 END_TEST
 
