@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "jparse.h"
 
 static const char *const jparse_messages[JPARSE__MAX] = {
@@ -216,6 +218,21 @@ jparse_c_locale(void)
 		uselocale(c);
 }
 
+/*
+ * json-c assembles every string and member name in the tokener's
+ * buffer, keeps that buffer across resets and frees it without
+ * clearing: a body's number, a claim set's, a decryption key's "d"
+ * would stay there until a longer string overwrites them, and in freed
+ * memory after.  json-c has no call for it, so the buffer is reached
+ * through the tokener's fields, public in json_tokener.h.
+ */
+static void
+jparse_wipe(struct json_tokener *tok)
+{
+	if (tok->pb != NULL && tok->pb->buf != NULL && tok->pb->size > 0)
+		sodium_memzero(tok->pb->buf, (size_t)tok->pb->size);
+}
+
 static void
 jparse_release(void)
 {
@@ -299,6 +316,7 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 	rc = JPARSE_OK;
 out:
 	json_object_put(obj);
+	jparse_wipe(tok);
 	/* Drops what a failed parse left half built. */
 	json_tokener_reset(tok);
 	return rc;

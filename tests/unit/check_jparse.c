@@ -3,6 +3,7 @@
  * this module must refuse: NULs, trailing bytes, duplicated members,
  * deep nesting, invalid UTF-8, values that are not objects.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,6 +223,63 @@ START_TEST(depth)
 }
 END_TEST
 
+/* Whether the process's heap holds the n bytes at p anywhere. */
+static int
+heap_holds(const char *p, size_t n)
+{
+	FILE		*f;
+	char		 line[512];
+	uintptr_t	 lo, hi;
+	int		 found = 0;
+
+	ck_assert_ptr_nonnull(f = fopen("/proc/self/maps", "r"));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strstr(line, "[heap]") == NULL ||
+		    sscanf(line, "%lx-%lx", &lo, &hi) != 2)
+			continue;
+		if (memmem((const void *)lo, hi - lo, p, n) != NULL)
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * json-c builds every string in its tokener's buffer, which outlives
+ * the parse.  Once the caller has wiped what it owns (its text and the
+ * string in the object), a secret parsed by jparse_object must be
+ * nowhere in the heap.  The secret and the text are made on the stack,
+ * at run time, so that no copy of them is in the heap but json-c's.
+ */
+START_TEST(secrets_not_left_in_heap)
+{
+	struct json_object	*o = NULL, *v;
+	char			 secret[32], text[256];
+	size_t			 n;
+	int			 i;
+
+	n = (size_t)snprintf(secret, sizeof(secret), "+%d%d", 3469,
+	    87654321);
+	ck_assert(!heap_holds(secret, n));
+	for (i = 0; i < 2; i++) {
+		/* A long string too, so the buffer has grown once. */
+		snprintf(text, sizeof(text), i == 0 ?
+		    "{\"phoneNumber\":\"%s\"}" :
+		    "{\"d\":\"%s-%s-%s-%s\"}", secret, secret, secret, secret);
+		ck_assert_int_eq(jparse_object(text, strlen(text), &o),
+		    JPARSE_OK);
+		ck_assert(json_object_object_get_ex(o, i == 0 ? "phoneNumber" :
+		    "d", &v));
+		sodium_memzero((void *)(uintptr_t)json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		json_object_put(o);
+		sodium_memzero(text, sizeof(text));
+		ck_assert_msg(!heap_holds(secret, n), "parse %d: the secret "
+		    "is still in the heap", i);
+	}
+}
+END_TEST
+
 START_TEST(strerror_table)
 {
 	int	 e;
@@ -252,6 +310,7 @@ jparse_suite(void)
 	tcase_add_test(tc, not_object);
 	tcase_add_test(tc, duplicate);
 	tcase_add_test(tc, depth);
+	tcase_add_test(tc, secrets_not_left_in_heap);
 	tcase_add_test(tc, strerror_table);
 	suite_add_tcase(s, tc);
 	return s;
