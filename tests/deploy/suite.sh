@@ -80,6 +80,64 @@ check() {
 	fi
 }
 
+# check_not_served NAME URL -- CURL-ARGS...: a path outside every
+# mount, which the web server may answer itself: a 404, and either
+# nv-fcgi's exact 404 or the server's own page, never an answer of the
+# API (no number, no version's error).
+check_not_served() {
+	local name=$1 url=$2 bf="$T/suite.b" got_status got_body=''
+	shift 3
+	: > "$bf"
+	got_status=$(curl -sS --max-time 20 -o "$bf" -w '%{http_code}' \
+	    "$@" "$url" 2>&1) || got_status="curl error: $got_status"
+	IFS= read -r -d '' got_body < "$bf"
+	if [ "$got_status" != 404 ]; then
+		SUITE_FAIL=$((SUITE_FAIL + 1))
+		say "not ok: $name; status $got_status, want 404; body $got_body"
+	elif [[ $got_body == *'"status":'* &&
+	    $got_body != "$(err_body 404 NOT_FOUND "$(msg v0 404)")" ]] ||
+	    [[ $got_body == *"$PHONE"* ]]; then
+		SUITE_FAIL=$((SUITE_FAIL + 1))
+		say "not ok: $name; body $got_body"
+	else
+		SUITE_PASS=$((SUITE_PASS + 1))
+	fi
+}
+
+# Paths that name the operation, or a version, in the wrong place
+# (issue 12): inside a mount, nv-fcgi's exact 404; outside, a 404 from
+# whoever answers.  A valid token, so that only the path can refuse.
+run_path_suite() {
+	local base=$1 ok
+	read -r ok < "$T/tok/ok"
+	local A=(-H "Authorization: Bearer $ok")
+	check "v2 mount, a v0 path after it" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v2 404)")" '!x-correlator' -- \
+	    "${A[@]}" \
+	    "$base/number-verification/v2/number-verification/v0/device-phone-number"
+	check "v2 mount, a v0 path after it, with a bad correlator" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v2 404)")" '!x-correlator' -- \
+	    "${A[@]}" -H 'x-correlator: bad correlator!' \
+	    "$base/number-verification/v2/number-verification/v0/device-phone-number"
+	check "v0 mount, a v1 path after it" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v0 404)")" -- "${A[@]}" \
+	    "$base/number-verification/v0/number-verification/v1/device-phone-number"
+	check "v2 mount, segments before the operation" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v2 404)")" -- "${A[@]}" \
+	    "$base/number-verification/v2/foo/bar/device-phone-number"
+	check "v0 mount, segments before verify" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v0 404)")" -- "${A[@]}" \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"phoneNumber\":\"$PHONE\"}" \
+	    "$base/number-verification/v0/x/verify"
+	check_not_served "an unserved version, segments before the operation" \
+	    "$base/number-verification/v9/x/device-phone-number" -- "${A[@]}"
+	check_not_served "no mount at all" \
+	    "$base/anything/at/all/device-phone-number" -- "${A[@]}"
+	check_not_served "v1, which is not mounted" \
+	    "$base/number-verification/v1/device-phone-number" -- "${A[@]}"
+}
+
 run_suite() {
 	local base=$1 v u hash t
 	local -A tok=()
@@ -194,6 +252,7 @@ run_suite() {
 	    "{\"devicePhoneNumber\":\"$PHONE\"}" 'x-correlator=a b' -- \
 	    -H "Authorization: Bearer $ok" -H 'x-correlator: a b' \
 	    "$base/number-verification/v0/device-phone-number"
+	run_path_suite "$base"
 	say "suite: $SUITE_PASS passed, $SUITE_FAIL failed"
 	[ "$SUITE_FAIL" = 0 ]
 }
