@@ -5,6 +5,11 @@
 
 SUITE_PASS=0
 SUITE_FAIL=0
+# What the server does with a header named with an underscore
+# (X_Correlator): "passed" as HTTP_X_CORRELATOR, like X-Correlator
+# (lighttpd), or "dropped" (nginx, Apache 2.4).  The lighttpd tests
+# set it.
+UNDERSCORE_HEADERS=${UNDERSCORE_HEADERS:-dropped}
 
 # Messages of the CAMARA error table, per version (src/errors.c).
 # shellcheck disable=SC2016 # the backquotes are the message's
@@ -138,6 +143,48 @@ run_path_suite() {
 	    "$base/number-verification/v1/device-phone-number" -- "${A[@]}"
 }
 
+# X_Correlator beside X-Correlator, and X-Correlator twice (issue 12):
+# whatever the server makes of them, the client's underscored header
+# never overrides the real one, and a correlator given twice is a v2
+# 400 and is not echoed under v0.
+run_correlator_suite() {
+	local base=$1 ok u0 u2 bad
+	read -r ok < "$T/tok/ok"
+	local A=(-H "Authorization: Bearer $ok")
+	local share="{\"devicePhoneNumber\":\"$PHONE\"}"
+	u0=$base/number-verification/v0/device-phone-number
+	u2=$base/number-verification/v2/device-phone-number
+	bad=$(err_body 400 INVALID_ARGUMENT \
+	    'x-correlator must match ^[a-zA-Z0-9-_:;.\\/<>{}]{0,256}$')
+	check "v2 X_Correlator before a bad X-Correlator" 400 "$bad" \
+	    '!x-correlator' -- "${A[@]}" -H 'X_Correlator: good-1' \
+	    -H 'X-Correlator: bad one!' "$u2"
+	check "v2 a bad X-Correlator before X_Correlator" 400 "$bad" \
+	    '!x-correlator' -- "${A[@]}" -H 'X-Correlator: bad one!' \
+	    -H 'X_Correlator: good-1' "$u2"
+	# lighttpd joins a repeated header with ", " (no valid correlator),
+	# nginx passes it twice, Apache joins it: a 400 in every case.
+	check "v2 X-Correlator twice" 400 "$bad" '!x-correlator' -- \
+	    "${A[@]}" -H 'X-Correlator: good-1' -H 'X-Correlator: good-1' "$u2"
+	if [ "$UNDERSCORE_HEADERS" = passed ]; then
+		# Both reach the worker as HTTP_X_CORRELATOR: given twice.
+		check "v0 X_Correlator and X-Correlator: none echoed" 200 \
+		    "$share" '!x-correlator' -- "${A[@]}" \
+		    -H 'X_Correlator: under-1' -H 'X-Correlator: real-1' "$u0"
+		# Alone, it cannot be told from X-Correlator.
+		check "v2 X_Correlator alone (passed as X-Correlator)" 200 \
+		    "$share" 'x-correlator=good-1' -- "${A[@]}" \
+		    -H 'X_Correlator: good-1' "$u2"
+	else
+		check "v0 X_Correlator and X-Correlator: the real one echoed" \
+		    200 "$share" 'x-correlator=real-1' -- "${A[@]}" \
+		    -H 'X_Correlator: under-1' -H 'X-Correlator: real-1' "$u0"
+		check "v2 X_Correlator alone (dropped by the server)" 200 \
+		    "$share" '!x-correlator' -- "${A[@]}" \
+		    -H 'X_Correlator: good-1' "$u2"
+	fi
+}
+
 run_suite() {
 	local base=$1 v u hash t
 	local -A tok=()
@@ -253,6 +300,7 @@ run_suite() {
 	    -H "Authorization: Bearer $ok" -H 'x-correlator: a b' \
 	    "$base/number-verification/v0/device-phone-number"
 	run_path_suite "$base"
+	run_correlator_suite "$base"
 	say "suite: $SUITE_PASS passed, $SUITE_FAIL failed"
 	[ "$SUITE_FAIL" = 0 ]
 }
