@@ -226,7 +226,8 @@ START_TEST(audience_element_types)
 	    CLAIMS_MALFORMED);
 	ck_assert_int_eq(AUD("[\"" UNIT_AUDIENCE "\",[\"" UNIT_AUDIENCE "\"]]"),
 	    CLAIMS_MALFORMED);
-	ck_assert_int_eq(AUD("[1,null,\"" UNIT_AUDIENCE "\"]"), CLAIMS_MALFORMED);
+	ck_assert_int_eq(AUD("[1,null,\"" UNIT_AUDIENCE "\"]"),
+	    CLAIMS_MALFORMED);
 	ck_assert_int_eq(AUD("[\"" UNIT_AUDIENCE "\",true]"), CLAIMS_MALFORMED);
 	ck_assert_int_eq(AUD("[\"a\",1.5]"), CLAIMS_MALFORMED);
 #undef AUD

@@ -496,7 +496,8 @@ END_TEST
 START_TEST(set_single_and_x)
 {
 	static const char *const jwk = "{\"kty\":\"OKP\",\"crv\":\"X25519\","
-	    "\"kid\":\"a\",\"d\":\"dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo\","
+	    "\"kid\":\"a\","
+	    "\"d\":\"dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo\","
 	    "\"x\":\"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo\"}";
 	struct deckeys	 s;
 	char		 err[256];
