@@ -11,6 +11,7 @@
  */
 #include <limits.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +234,49 @@ jparse_wipe(struct json_tokener *tok)
 		sodium_memzero(tok->pb->buf, (size_t)tok->pb->size);
 }
 
+/* Called by json-c as it frees a string the parse made: clears it. */
+static void
+jparse_wipe_string(struct json_object *o, void *unused)
+{
+	(void)unused;
+	sodium_memzero((void *)(uintptr_t)json_object_get_string(o),
+	    (size_t)json_object_get_string_len(o));
+}
+
+/*
+ * json-c frees a string's copy without clearing it either, and the
+ * callers cannot all reach every string (the claims' phone number, a
+ * body's, a key's "d").  A delete hook on each string of the parsed
+ * tree clears it whenever the tree is freed, by whoever frees it.  The
+ * tree is a tree: each string is armed once (json-c would call an
+ * earlier hook when a second is set).  Depth is bounded by the parse.
+ */
+static void
+jparse_arm(struct json_object *o)
+{
+	size_t	 i, n;
+
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		json_object_set_userdata(o, NULL, jparse_wipe_string);
+		break;
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			jparse_arm(json_object_array_get_idx(o, i));
+		break;
+	case json_type_object: {
+		json_object_object_foreach(o, name, v) {
+			(void)name;
+			jparse_arm(v);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 static void
 jparse_release(void)
 {
@@ -311,6 +355,7 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 		rc = JPARSE_DUPLICATE;
 		goto out;
 	}
+	jparse_arm(obj);
 	*out = obj;
 	obj = NULL;
 	rc = JPARSE_OK;
