@@ -82,10 +82,17 @@ string_is(struct json_object *v, const char *s)
 	    memcmp(json_object_get_string(v), s, len) == 0;
 }
 
+/*
+ * aud is a string or an array of strings (RFC 7519 section 4.1.3).
+ * An element of another type makes the whole claim malformed, even
+ * beside the right audience, as for amr: skipping it would accept a
+ * claim that a strict reader of the same token refuses.
+ */
 static enum claims_err
 check_audience(struct json_object *o, const char *audience)
 {
-	struct json_object	*v;
+	struct json_object	*v, *e;
+	enum claims_err		 rc = CLAIMS_BAD_AUDIENCE;
 	size_t			 i, n;
 
 	if (!json_object_object_get_ex(o, "aud", &v))
@@ -97,10 +104,13 @@ check_audience(struct json_object *o, const char *audience)
 		return CLAIMS_MALFORMED;
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
-		if (string_is(json_object_array_get_idx(v, i), audience))
-			return CLAIMS_OK;
+		e = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(e, json_type_string))
+			return CLAIMS_MALFORMED;
+		if (string_is(e, audience))
+			rc = CLAIMS_OK;
 	}
-	return CLAIMS_BAD_AUDIENCE;
+	return rc;
 }
 
 /* scope is one space-separated string (RFC 9068 section 2.2.3). */

@@ -82,8 +82,12 @@ take_kid(struct deckey *k, struct json_object *o, size_t idx, char *err,
 {
 	const char	*kid;
 
-	if (!json_object_object_get_ex(o, "kid", NULL))
-		return 0;
+	/* An encrypted token names its key: one without a kid is unusable. */
+	if (!json_object_object_get_ex(o, "kid", NULL)) {
+		snprintf(err, errlen, "key %zu has no \"kid\": encrypted "
+		    "tokens name their decryption key by it", idx);
+		return -1;
+	}
 	if ((kid = jparse_string(o, "kid")) == NULL || *kid == '\0' ||
 	    strlen(kid) > JWKS_KID_MAX) {
 		snprintf(err, errlen, "key %zu: \"kid\" must be a string of "
@@ -215,16 +219,17 @@ deckeys_load(struct deckeys *set, const char *path, int flags, char *err,
 	return rc;
 }
 
-/* Same rule as the signing keys: no kid names a key only in a set of one. */
+/*
+ * An encrypted token names its key: unlike the signing keys, no key is
+ * taken for a token without a kid, even from a set of one.
+ */
 const struct deckey *
 deckeys_find(const struct deckeys *set, const char *kid, size_t kidlen)
 {
 	size_t	 i;
 
-	if (set == NULL || set->n == 0)
+	if (set == NULL || set->n == 0 || kid == NULL)
 		return NULL;
-	if (kid == NULL)
-		return set->n == 1 ? &set->keys[0] : NULL;
 	for (i = 0; i < set->n; i++)
 		if (jwks_kid_is(set->keys[i].kid, set->keys[i].has_kid, kid,
 		    kidlen))
@@ -285,8 +290,13 @@ deckeys_recipient(const char *path, const char *kid,
 		    "public key of 32 bytes", path);
 		goto out;
 	}
-	if ((k = jparse_string(o, "kid")) != NULL &&
-	    (*kidout = strdup(k)) == NULL) {
+	/* nv-fcgi refuses an encrypted token without a kid. */
+	if ((k = jparse_string(o, "kid")) == NULL || *k == '\0') {
+		snprintf(err, errlen, "%s: the X25519 key has no \"kid\"; "
+		    "nv-fcgi needs one to pick its decryption key", path);
+		goto out;
+	}
+	if ((*kidout = strdup(k)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

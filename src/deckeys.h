@@ -42,7 +42,8 @@ void			 deckeys_free(struct deckeys *);
 /*
  * Reads the X25519 public key to encrypt to from a JWKS (or one JWK):
  * the key named kid, or the only X25519 key when kid is NULL.  *kidout
- * is the key's kid (malloc'd) or NULL.
+ * is the key's kid (malloc'd); a key without one is refused, since
+ * nv-fcgi refuses a token that names no key.
  */
 int			 deckeys_recipient(const char *path, const char *kid,
 			    unsigned char pk[crypto_scalarmult_BYTES],

@@ -6,12 +6,16 @@
  * {"phoneNumber":"+1…","phoneNumber":"+2…"} and have two parsers
  * (a gateway's and ours) disagree about what was asked.  It also
  * refuses what json-c's strict mode still accepts: single quotes, NaN,
- * raw control bytes, overlong or surrogate UTF-8.
+ * raw control bytes, overlong or surrogate UTF-8, and member names
+ * holding "\u0000", which json-c would cut there.
  */
 #include <limits.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "jparse.h"
 
@@ -24,6 +28,7 @@ static const char *const jparse_messages[JPARSE__MAX] = {
 	[JPARSE_TRAILING] = "has bytes after the JSON object",
 	[JPARSE_NOT_OBJECT] = "is not a JSON object",
 	[JPARSE_DUPLICATE] = "has a duplicated member",
+	[JPARSE_NAME_NUL] = "has a member name holding U+0000",
 	[JPARSE_NOMEM] = "could not be parsed: out of memory",
 };
 
@@ -125,6 +130,12 @@ static const unsigned char byte_class[256] = {
  * lets through but RFC 8259 does not: single-quoted names, NaN and
  * Infinity, a number ending in '.', raw control bytes in strings, and
  * UTF-8 that is not.  Returns the member count, or -1.
+ *
+ * It also returns -2 for a member name holding "\u0000" at any depth.
+ * json-c copies names with strdup, so "phoneNumber\u0000x" would be
+ * read as "phoneNumber" by every lookup.  The last string before a
+ * ':' is always a name, so a string's escapes are remembered until
+ * the next one.
  */
 static long
 scan_text(const char *text, size_t len)
@@ -132,7 +143,7 @@ scan_text(const char *text, size_t len)
 	const unsigned char	*s = (const unsigned char *)text;
 	size_t			 i = 0, n;
 	long			 members = 0;
-	int			 depth = 0;
+	int			 depth = 0, nul = 0;
 
 	while (i < len) {
 		switch (byte_class[s[i]] & 0x0f) {
@@ -140,14 +151,18 @@ scan_text(const char *text, size_t len)
 			return -1;
 		case T_QUOTE:
 			/* The string, up to its closing quote. */
-			for (i++; i < len; ) {
+			for (nul = 0, i++; i < len; ) {
 				if (byte_class[s[i]] & S_PLAIN)
 					i++;
 				else if (s[i] == '"')
 					break;
-				else if (s[i] == '\\')
-					i += 2;	/* json-c checked the escape */
-				else if (s[i] < 0x80 ||
+				else if (s[i] == '\\') {
+					/* json-c checked the escape. */
+					if (len - i >= 6 &&
+					    memcmp(s + i + 1, "u0000", 5) == 0)
+						nul = 1;
+					i += 2;
+				} else if (s[i] < 0x80 ||
 				    (n = utf8_len(s + i, len - i)) == 0)
 					return -1;
 				else
@@ -165,6 +180,8 @@ scan_text(const char *text, size_t len)
 			depth--;
 			break;
 		case T_COLON:
+			if (nul)
+				return -2;
 			if (depth == 1)
 				members++;
 			break;
@@ -200,6 +217,64 @@ jparse_c_locale(void)
 
 	if (c != (locale_t)0)
 		uselocale(c);
+}
+
+/*
+ * json-c assembles every string and member name in the tokener's
+ * buffer, keeps that buffer across resets and frees it without
+ * clearing: a body's number, a claim set's, a decryption key's "d"
+ * would stay there until a longer string overwrites them, and in freed
+ * memory after.  json-c has no call for it, so the buffer is reached
+ * through the tokener's fields, public in json_tokener.h.
+ */
+static void
+jparse_wipe(struct json_tokener *tok)
+{
+	if (tok->pb != NULL && tok->pb->buf != NULL && tok->pb->size > 0)
+		sodium_memzero(tok->pb->buf, (size_t)tok->pb->size);
+}
+
+/* Called by json-c as it frees a string the parse made: clears it. */
+static void
+jparse_wipe_string(struct json_object *o, void *unused)
+{
+	(void)unused;
+	sodium_memzero((void *)(uintptr_t)json_object_get_string(o),
+	    (size_t)json_object_get_string_len(o));
+}
+
+/*
+ * json-c frees a string's copy without clearing it either, and the
+ * callers cannot all reach every string (the claims' phone number, a
+ * body's, a key's "d").  A delete hook on each string of the parsed
+ * tree clears it whenever the tree is freed, by whoever frees it.  The
+ * tree is a tree: each string is armed once (json-c would call an
+ * earlier hook when a second is set).  Depth is bounded by the parse.
+ */
+static void
+jparse_arm(struct json_object *o)
+{
+	size_t	 i, n;
+
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		json_object_set_userdata(o, NULL, jparse_wipe_string);
+		break;
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			jparse_arm(json_object_array_get_idx(o, i));
+		break;
+	case json_type_object: {
+		json_object_object_foreach(o, name, v) {
+			(void)name;
+			jparse_arm(v);
+		}
+		break;
+	}
+	default:
+		break;
+	}
 }
 
 static void
@@ -262,7 +337,7 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 		goto out;
 	}
 	if ((members = scan_text(s, end)) < 0) {
-		rc = JPARSE_SYNTAX;
+		rc = members == -2 ? JPARSE_NAME_NUL : JPARSE_SYNTAX;
 		goto out;
 	}
 	for (i = end; i < len && is_space(s[i]); i++)
@@ -280,11 +355,13 @@ jparse_object(const char *s, size_t len, struct json_object **out)
 		rc = JPARSE_DUPLICATE;
 		goto out;
 	}
+	jparse_arm(obj);
 	*out = obj;
 	obj = NULL;
 	rc = JPARSE_OK;
 out:
 	json_object_put(obj);
+	jparse_wipe(tok);
 	/* Drops what a failed parse left half built. */
 	json_tokener_reset(tok);
 	return rc;

@@ -18,6 +18,7 @@ enum jparse_err {
 	JPARSE_TRAILING,	/* bytes after the value */
 	JPARSE_NOT_OBJECT,	/* a JSON value, but not an object */
 	JPARSE_DUPLICATE,	/* a member name given twice */
+	JPARSE_NAME_NUL,	/* a member name holding \u0000 */
 	JPARSE_NOMEM,
 	JPARSE__MAX
 };

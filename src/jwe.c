@@ -42,6 +42,7 @@ static const char *const jwe_messages[JWE__MAX] = {
 	[JWE_CRIT] = "JWE crit not supported",
 	[JWE_ENCRYPTED_KEY] = "JWE encrypted key must be empty for ECDH-ES",
 	[JWE_BAD_EPK] = "JWE epk is not an X25519 public key",
+	[JWE_NO_KID] = "JWE kid missing",
 	[JWE_UNKNOWN_KEY] = "unknown decryption key",
 	[JWE_WEAK_KEY] = "JWE key agreement gave an all-zero secret",
 	[JWE_DECRYPT] = "JWE decryption failed",
@@ -53,7 +54,6 @@ static const char *const jwe_messages[JWE__MAX] = {
 struct jwe_header {
 	char		 kid[JWKS_KID_MAX + 1];
 	size_t		 kidlen;
-	int		 has_kid;
 	unsigned char	 epk[crypto_scalarmult_BYTES];
 	unsigned char	 apu[JWE_HEADER_MAX];
 	size_t		 apulen;
@@ -159,15 +159,25 @@ jwe_x25519(unsigned char z[crypto_scalarmult_BYTES],
 	return 0;
 }
 
+/*
+ * A member's string, or NULL when it is absent, not a string, or holds
+ * a "\u0000": json-c keeps the bytes after it, and a C comparison
+ * would stop there and take "A256GCM\u0000junk" for "A256GCM".  So
+ * every string returned here is as long as its JSON value.
+ */
 static const char *
 member_string(struct json_object *o, const char *name, int *present)
 {
 	struct json_object	*v;
+	const char		*s;
 
 	*present = json_object_object_get_ex(o, name, &v);
 	if (!*present || !json_object_is_type(v, json_type_string))
 		return NULL;
-	return json_object_get_string(v);
+	s = json_object_get_string(v);
+	if (strlen(s) != (size_t)json_object_get_string_len(v))
+		return NULL;
+	return s;
 }
 
 static int
@@ -255,16 +265,20 @@ header_check(struct json_object *h, struct jwe_header *out)
 	    (rc = header_party(h, "apu", out->apu, &out->apulen)) != JWE_OK ||
 	    (rc = header_party(h, "apv", out->apv, &out->apvlen)) != JWE_OK)
 		return rc;
+	/*
+	 * The kid is required, even with one key configured (the
+	 * README's rule): otherwise tokens without one would pass until
+	 * a rotation adds the second key, and fail from then on.
+	 */
 	s = member_string(h, "kid", &present);
-	if (present) {
-		if (s == NULL)
-			return JWE_MALFORMED;
-		out->kidlen = strlen(s);
-		if (out->kidlen == 0 || out->kidlen > JWKS_KID_MAX)
-			return JWE_UNKNOWN_KEY;
-		memcpy(out->kid, s, out->kidlen + 1);
-		out->has_kid = 1;
-	}
+	if (!present)
+		return JWE_NO_KID;
+	if (s == NULL)
+		return JWE_MALFORMED;
+	out->kidlen = strlen(s);
+	if (out->kidlen == 0 || out->kidlen > JWKS_KID_MAX)
+		return JWE_UNKNOWN_KEY;
+	memcpy(out->kid, s, out->kidlen + 1);
 	return JWE_OK;
 }
 
@@ -363,8 +377,7 @@ jwe_decrypt(const struct deckeys *set, const char *tok, size_t len,
 		rc = JWE_TOO_LONG;
 		goto out;
 	}
-	if ((key = deckeys_find(set, h.has_kid ? h.kid : NULL, h.kidlen))
-	    == NULL) {
+	if ((key = deckeys_find(set, h.kid, h.kidlen)) == NULL) {
 		rc = JWE_UNKNOWN_KEY;
 		goto out;
 	}

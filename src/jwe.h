@@ -31,6 +31,7 @@ enum jwe_err {
 	JWE_CRIT,
 	JWE_ENCRYPTED_KEY,	/* ECDH-ES carries no encrypted key */
 	JWE_BAD_EPK,		/* not an X25519 public key */
+	JWE_NO_KID,		/* no kid names the decryption key */
 	JWE_UNKNOWN_KEY,
 	JWE_WEAK_KEY,		/* the shared secret is all zero */
 	JWE_DECRYPT,		/* the tag does not match */

@@ -39,15 +39,25 @@ request_from_env(struct request *r, char *const *envp)
 	int	 i;
 
 	memset(r->var, 0, sizeof(r->var));
+	r->repeated = 0;
 	for (; envp != NULL && *envp != NULL; envp++)
 		for (i = 0; i < RV__MAX; i++) {
 			n = vars[i].len;
 			if ((*envp)[0] == vars[i].name[0] &&
 			    strncmp(*envp, vars[i].name, n) == 0 &&
 			    (*envp)[n] == '=') {
-				/* The first one wins, as with getenv(3). */
+				/*
+				 * The first one wins, as with getenv(3), but
+				 * a repeat is recorded: FastCGI parameters
+				 * may repeat, and lighttpd passes both
+				 * X-Correlator and X_Correlator as
+				 * HTTP_X_CORRELATOR, so which one the
+				 * client meant is unknown.
+				 */
 				if (r->var[i] == NULL)
 					r->var[i] = *envp + n + 1;
+				else
+					r->repeated |= 1u << i;
 				break;
 			}
 		}

@@ -28,6 +28,7 @@ typedef ssize_t (*request_reader)(void *ctx, char *buf, size_t len);
 
 struct request {
 	const char	*var[RV__MAX];
+	unsigned	 repeated;	/* bit i: var[i] was given twice */
 	request_reader	 read;
 	void		*read_ctx;
 	int		 body_until_eof; /* FastCGI: stdin ends with EOF */

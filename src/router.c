@@ -4,7 +4,8 @@
  * server root (PATH_INFO is /number-verification/v0/verify), or behind
  * Apache's mod_proxy_fcgi, which sends the whole path as SCRIPT_NAME
  * and no PATH_INFO.  All three end up here as one operation and one
- * API version.
+ * API version, each read from one exact place: a path with anything
+ * more is a 404.
  */
 #include <string.h>
 
@@ -28,30 +29,41 @@ router_def(enum route r)
 }
 
 /*
- * Finds "/number-verification/vN" followed by '/' or the end, where it
- * stands in [s, s+len), N being one or more digits.  Returns its offset
- * or -1, and N in *v, or -1 for a version this service does not serve
- * (v3, v10, v01): such a path names a version, so it must not fall back
- * to the configured one.  *vlen gets the length of the whole prefix.
+ * The length of "/number-verification/vN" at the start of [s, s+len),
+ * N being one or more digits followed by '/' or the end; 0 when s
+ * does not start so.  *v is N, or -1 for a version this service does
+ * not serve (v3, v10, v01): such a path names a version, so it must
+ * not fall back to the configured one.
  */
-static long
-find_version(const char *s, size_t len, int *v, size_t *vlen)
+static size_t
+version_prefix(const char *s, size_t len, int *v)
 {
-	size_t	 plen = strlen(API_PREFIX), i, d;
+	size_t	 plen = strlen(API_PREFIX), d;
 
-	for (i = 0; i + plen < len; i++) {
-		if (memcmp(s + i, API_PREFIX, plen) != 0)
-			continue;
-		for (d = i + plen; d < len && s[d] >= '0' && s[d] <= '9'; d++)
-			continue;
-		if (d == i + plen || (d < len && s[d] != '/'))
-			continue;
-		*v = d == i + plen + 1 && s[i + plen] < '0' + API__MAX ?
-		    s[i + plen] - '0' : -1;
-		*vlen = d - i;
-		return (long)i;
-	}
-	return -1;
+	if (len <= plen || memcmp(s, API_PREFIX, plen) != 0)
+		return 0;
+	for (d = plen; d < len && s[d] >= '0' && s[d] <= '9'; d++)
+		continue;
+	if (d == plen || (d < len && s[d] != '/'))
+		return 0;
+	*v = d == plen + 1 && s[plen] < '0' + API__MAX ? s[plen] - '0' : -1;
+	return d;
+}
+
+/*
+ * Whether the mount (SCRIPT_NAME) names a version: 1 when it ends
+ * with "/number-verification/vN" (N in *v), 0 when it holds none, and
+ * -1 when it holds one elsewhere, a mount that cannot be read.
+ */
+static int
+mount_version(const char *s, size_t len, int *v)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < len; i++)
+		if ((n = version_prefix(s + i, len - i, v)) > 0)
+			return i + n == len ? 1 : -1;
+	return 0;
 }
 
 static int
@@ -68,59 +80,72 @@ route_by_path(const char *p, size_t len, enum route *r)
 	return 0;
 }
 
+/*
+ * A path relative to a mount that names no version: exactly
+ * "/operation" (the configured version) or
+ * "/number-verification/vN/operation".  Anything with more segments
+ * names nothing: the version must not come from some later part of
+ * the path.
+ */
+static void
+match_relative(const char *p, size_t len, struct route_match *m)
+{
+	size_t	 vlen;
+	int	 v;
+
+	if ((vlen = version_prefix(p, len, &v)) > 0) {
+		if (v < 0)
+			return;		/* a version not served: 404 */
+		m->version = (enum api_version)v;
+		p += vlen;
+		len -= vlen;
+	}
+	m->found = route_by_path(p, len, &m->route);
+}
+
+/*
+ * With PATH_INFO, SCRIPT_NAME is the mount: when it names a version,
+ * that is the version and PATH_INFO the operation alone; else
+ * PATH_INFO is the path relative to it.  Without PATH_INFO (Apache's
+ * mod_proxy_fcgi, nginx without fastcgi_split_path_info) the mount is
+ * unknown, and the request's whole path, REQUEST_URI's (else
+ * SCRIPT_NAME) without the query, must be the path relative to it.
+ */
 void
 router_match(const char *script_name, const char *path_info,
     const char *request_uri, enum api_version fallback,
     struct route_match *m)
 {
-	char		 full[PATH_MAX_LEN];
-	const char	*op;
-	size_t		 oplen, len, vlen;
-	long		 at;
+	const char	*path;
+	size_t		 snlen, len;
 	int		 v = -1;
 
 	memset(m, 0, sizeof(*m));
 	m->version = fallback;
 	if (script_name == NULL)
 		script_name = "";
-	if (path_info != NULL && *path_info != '\0') {
-		/* PATH_INFO is the operation, maybe after a version. */
-		op = path_info;
-		oplen = strlen(path_info);
-		len = strlen(script_name);
-		if (len >= sizeof(full) || oplen >= sizeof(full) - len)
-			return;
-		memcpy(full, script_name, len);
-		memcpy(full + len, path_info, oplen + 1);
-		if ((at = find_version(op, oplen, &v, &vlen)) == 0) {
-			op += vlen;
-			oplen -= vlen;
-		}
-	} else {
-		/* No PATH_INFO: the last segment of the request's path. */
-		const char *src = request_uri != NULL && *request_uri != '\0' ?
+	if (path_info == NULL || *path_info == '\0') {
+		path = request_uri != NULL && *request_uri != '\0' ?
 		    request_uri : script_name;
-
-		len = strcspn(src, "?#");
-		if (len >= sizeof(full))
-			return;
-		memcpy(full, src, len);
-		full[len] = '\0';
-		if ((op = strrchr(full, '/')) == NULL)
-			return;
-		oplen = strlen(op);
-		/* Only a version right before the operation counts. */
-		at = find_version(full, (size_t)(op - full), &v, &vlen);
-		if (at >= 0 && (size_t)at + vlen != (size_t)(op - full))
-			at = -1, v = -1;
+		if ((len = strcspn(path, "?#")) < PATH_MAX_LEN)
+			match_relative(path, len, m);
+		return;
 	}
-	len = strlen(full);
-	if (at < 0 && path_info != NULL && *path_info != '\0')
-		at = find_version(full, len, &v, &vlen);
-	if (at >= 0) {
+	snlen = strlen(script_name);
+	len = strlen(path_info);
+	if (snlen >= PATH_MAX_LEN || len >= PATH_MAX_LEN - snlen)
+		return;
+	switch (mount_version(script_name, snlen, &v)) {
+	case 1:
 		if (v < 0)
 			return;		/* a version not served: 404 */
 		m->version = (enum api_version)v;
+		m->found = route_by_path(path_info, len, &m->route);
+		break;
+	case 0:
+		match_relative(path_info, len, m);
+		break;
+	default:
+		break;
 	}
-	m->found = route_by_path(op, oplen, &m->route);
 }

@@ -95,8 +95,13 @@ service_handle(const struct service *svc, const struct request *req,
 	router_match(req->var[RV_SCRIPT_NAME], req->var[RV_PATH_INFO],
 	    req->var[RV_REQUEST_URI], svc->auth.cfg->api_version, &m);
 	v = m.version;
-	/* Echo the correlator only where it cannot split the response. */
-	if (corr != NULL && (v == API_V2 ? headers_correlator_valid(corr) :
+	/*
+	 * Echo the correlator only where it cannot split the response,
+	 * and only when it came once (request.c): a repeated one is a
+	 * v2 400 below.
+	 */
+	if (corr != NULL && !(req->repeated & 1u << RV_CORRELATOR) &&
+	    (v == API_V2 ? headers_correlator_valid(corr) :
 	    headers_correlator_safe(corr)))
 		resp->correlator = corr;
 	if (!m.found) {

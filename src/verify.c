@@ -27,6 +27,7 @@ static const char *const body_messages[JPARSE__MAX] = {
 	[JPARSE_TRAILING] = "request body has bytes after the JSON object",
 	[JPARSE_NOT_OBJECT] = "request body is not a JSON object",
 	[JPARSE_DUPLICATE] = "request body has a duplicated member",
+	[JPARSE_NAME_NUL] = "request body has a member name holding U+0000",
 	[JPARSE_NOMEM] = "request body could not be parsed",
 };
 

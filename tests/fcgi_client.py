@@ -3,10 +3,12 @@
 as a web server sends it, with a way to stop sending the body half-way.
 
     fcgi_client.py SOCKET METHOD PATH [--header NAME=VALUE]... [--body FILE]
-                   [--stall-after N] [--timeout S]
+                   [--param NAME=VALUE]... [--stall-after N] [--timeout S]
 
 prints the response (status line, headers, body) as the worker wrote it,
-and on stderr the seconds it took.  SOCKET is a Unix socket path or
+and on stderr the seconds it took.  --param appends one FastCGI parameter
+as given, after the others: a name already sent is sent again, as a web
+server may.  SOCKET is a Unix socket path or
 host:port.
 """
 import argparse
@@ -53,7 +55,7 @@ def connect(addr, timeout):
     return s
 
 
-def params_for(method, path, headers, body):
+def params_for(method, path, headers, body, extra=()):
     env = {
         "REQUEST_METHOD": method,
         "SCRIPT_NAME": path,
@@ -68,7 +70,7 @@ def params_for(method, path, headers, body):
         if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             key = "HTTP_" + key
         env[key] = value
-    return b"".join(name_value(k, v) for k, v in env.items())
+    return b"".join(name_value(k, v) for k, v in list(env.items()) + list(extra))
 
 
 def read_response(s):
@@ -95,7 +97,7 @@ def read_response(s):
 
 
 def request(addr, method, path, headers=(), body=None, stall_after=None,
-            timeout=30.0, stall_params=False):
+            timeout=30.0, stall_params=False, params=()):
     """Sends one request; with stall_after, only that many body bytes
     are sent and the stream is left open; with stall_params, only half
     of the parameters.  Returns (stdout, complete, seconds)."""
@@ -103,7 +105,7 @@ def request(addr, method, path, headers=(), body=None, stall_after=None,
     s = connect(addr, timeout)
     try:
         msg = record(FCGI_BEGIN_REQUEST, struct.pack("!HB5x", FCGI_RESPONDER, 0))
-        p = params_for(method, path, headers, body)
+        p = params_for(method, path, headers, body, params)
         if stall_params:
             msg += record(FCGI_PARAMS, p)
             msg = msg[:len(msg) - len(p) // 2]
@@ -136,14 +138,17 @@ def main():
     ap.add_argument("path")
     ap.add_argument("--header", action="append", default=[])
     ap.add_argument("--body")
+    ap.add_argument("--param", action="append", default=[])
     ap.add_argument("--stall-after", type=int)
     ap.add_argument("--stall-params", action="store_true")
     ap.add_argument("--timeout", type=float, default=30.0)
     a = ap.parse_args()
     headers = [tuple(h.split("=", 1)) for h in a.header]
     body = open(a.body, "rb").read() if a.body is not None else None
+    params = [tuple(p.split("=", 1)) for p in a.param]
     out, complete, secs = request(a.addr, a.method, a.path, headers, body,
-                                  a.stall_after, a.timeout, a.stall_params)
+                                  a.stall_after, a.timeout, a.stall_params,
+                                  params)
     sys.stdout.write(out.decode("utf-8", "replace"))
     sys.stderr.write("%.3f %s\n" % (secs, "complete" if complete else "incomplete"))
     return 0

@@ -2,6 +2,8 @@
 # lighttpd spawning the workers itself (lighttpd/10-nv-fcgi-spawn.conf):
 # the request suite through it, then nothing left running.
 TEST_NAME=lighttpd-bin-path
+# lighttpd passes X_Correlator as HTTP_X_CORRELATOR (tests/deploy/suite.sh).
+UNDERSCORE_HEADERS=passed
 . "${srcdir:-.}/tests/deploy/lib.sh"
 . "$SRC/tests/deploy/servers.sh"
 . "$SRC/tests/deploy/suite.sh"

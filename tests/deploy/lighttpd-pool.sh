@@ -4,6 +4,8 @@
 # request suite through it; a key set change only SIGHUP reveals, and the
 # unit's ExecReload; then nothing left running.
 TEST_NAME=lighttpd-pool
+# lighttpd passes X_Correlator as HTTP_X_CORRELATOR (tests/deploy/suite.sh).
+UNDERSCORE_HEADERS=passed
 . "${srcdir:-.}/tests/deploy/lib.sh"
 . "$SRC/tests/deploy/servers.sh"
 . "$SRC/tests/deploy/suite.sh"

@@ -5,6 +5,11 @@
 
 SUITE_PASS=0
 SUITE_FAIL=0
+# What the server does with a header named with an underscore
+# (X_Correlator): "passed" as HTTP_X_CORRELATOR, like X-Correlator
+# (lighttpd), or "dropped" (nginx, Apache 2.4).  The lighttpd tests
+# set it.
+UNDERSCORE_HEADERS=${UNDERSCORE_HEADERS:-dropped}
 
 # Messages of the CAMARA error table, per version (src/errors.c).
 # shellcheck disable=SC2016 # the backquotes are the message's
@@ -77,6 +82,106 @@ check() {
 		say "not ok: $name${bad}"
 	else
 		SUITE_PASS=$((SUITE_PASS + 1))
+	fi
+}
+
+# check_not_served NAME URL -- CURL-ARGS...: a path outside every
+# mount, which the web server may answer itself: a 404, and either
+# nv-fcgi's exact 404 or the server's own page, never an answer of the
+# API (no number, no version's error).
+check_not_served() {
+	local name=$1 url=$2 bf="$T/suite.b" got_status got_body=''
+	shift 3
+	: > "$bf"
+	got_status=$(curl -sS --max-time 20 -o "$bf" -w '%{http_code}' \
+	    "$@" "$url" 2>&1) || got_status="curl error: $got_status"
+	IFS= read -r -d '' got_body < "$bf"
+	if [ "$got_status" != 404 ]; then
+		SUITE_FAIL=$((SUITE_FAIL + 1))
+		say "not ok: $name; status $got_status, want 404; body $got_body"
+	elif [[ $got_body == *'"status":'* &&
+	    $got_body != "$(err_body 404 NOT_FOUND "$(msg v0 404)")" ]] ||
+	    [[ $got_body == *"$PHONE"* ]]; then
+		SUITE_FAIL=$((SUITE_FAIL + 1))
+		say "not ok: $name; body $got_body"
+	else
+		SUITE_PASS=$((SUITE_PASS + 1))
+	fi
+}
+
+# Paths that name the operation, or a version, in the wrong place
+# (issue 12): inside a mount, nv-fcgi's exact 404; outside, a 404 from
+# whoever answers.  A valid token, so that only the path can refuse.
+run_path_suite() {
+	local base=$1 ok
+	read -r ok < "$T/tok/ok"
+	local A=(-H "Authorization: Bearer $ok")
+	check "v2 mount, a v0 path after it" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v2 404)")" '!x-correlator' -- \
+	    "${A[@]}" \
+	    "$base/number-verification/v2/number-verification/v0/device-phone-number"
+	check "v2 mount, a v0 path after it, with a bad correlator" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v2 404)")" '!x-correlator' -- \
+	    "${A[@]}" -H 'x-correlator: bad correlator!' \
+	    "$base/number-verification/v2/number-verification/v0/device-phone-number"
+	check "v0 mount, a v1 path after it" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v0 404)")" -- "${A[@]}" \
+	    "$base/number-verification/v0/number-verification/v1/device-phone-number"
+	check "v2 mount, segments before the operation" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v2 404)")" -- "${A[@]}" \
+	    "$base/number-verification/v2/foo/bar/device-phone-number"
+	check "v0 mount, segments before verify" 404 \
+	    "$(err_body 404 NOT_FOUND "$(msg v0 404)")" -- "${A[@]}" \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"phoneNumber\":\"$PHONE\"}" \
+	    "$base/number-verification/v0/x/verify"
+	check_not_served "an unserved version, segments before the operation" \
+	    "$base/number-verification/v9/x/device-phone-number" -- "${A[@]}"
+	check_not_served "no mount at all" \
+	    "$base/anything/at/all/device-phone-number" -- "${A[@]}"
+	check_not_served "v1, which is not mounted" \
+	    "$base/number-verification/v1/device-phone-number" -- "${A[@]}"
+}
+
+# X_Correlator beside X-Correlator, and X-Correlator twice (issue 12):
+# whatever the server makes of them, the client's underscored header
+# never overrides the real one, and a correlator given twice is a v2
+# 400 and is not echoed under v0.
+run_correlator_suite() {
+	local base=$1 ok u0 u2 bad
+	read -r ok < "$T/tok/ok"
+	local A=(-H "Authorization: Bearer $ok")
+	local share="{\"devicePhoneNumber\":\"$PHONE\"}"
+	u0=$base/number-verification/v0/device-phone-number
+	u2=$base/number-verification/v2/device-phone-number
+	bad=$(err_body 400 INVALID_ARGUMENT \
+	    'x-correlator must match ^[a-zA-Z0-9-_:;.\\/<>{}]{0,256}$')
+	check "v2 X_Correlator before a bad X-Correlator" 400 "$bad" \
+	    '!x-correlator' -- "${A[@]}" -H 'X_Correlator: good-1' \
+	    -H 'X-Correlator: bad one!' "$u2"
+	check "v2 a bad X-Correlator before X_Correlator" 400 "$bad" \
+	    '!x-correlator' -- "${A[@]}" -H 'X-Correlator: bad one!' \
+	    -H 'X_Correlator: good-1' "$u2"
+	# lighttpd joins a repeated header with ", " (no valid correlator),
+	# nginx passes it twice, Apache joins it: a 400 in every case.
+	check "v2 X-Correlator twice" 400 "$bad" '!x-correlator' -- \
+	    "${A[@]}" -H 'X-Correlator: good-1' -H 'X-Correlator: good-1' "$u2"
+	if [ "$UNDERSCORE_HEADERS" = passed ]; then
+		# Both reach the worker as HTTP_X_CORRELATOR: given twice.
+		check "v0 X_Correlator and X-Correlator: none echoed" 200 \
+		    "$share" '!x-correlator' -- "${A[@]}" \
+		    -H 'X_Correlator: under-1' -H 'X-Correlator: real-1' "$u0"
+		# Alone, it cannot be told from X-Correlator.
+		check "v2 X_Correlator alone (passed as X-Correlator)" 200 \
+		    "$share" 'x-correlator=good-1' -- "${A[@]}" \
+		    -H 'X_Correlator: good-1' "$u2"
+	else
+		check "v0 X_Correlator and X-Correlator: the real one echoed" \
+		    200 "$share" 'x-correlator=real-1' -- "${A[@]}" \
+		    -H 'X_Correlator: under-1' -H 'X-Correlator: real-1' "$u0"
+		check "v2 X_Correlator alone (dropped by the server)" 200 \
+		    "$share" '!x-correlator' -- "${A[@]}" \
+		    -H 'X_Correlator: good-1' "$u2"
 	fi
 }
 
@@ -199,6 +304,8 @@ run_suite() {
 	    "{\"devicePhoneNumber\":\"$PHONE\"}" 'x-correlator=a b' -- \
 	    -H "Authorization: Bearer $ok" -H 'x-correlator: a b' \
 	    "$base/number-verification/v0/device-phone-number"
+	run_path_suite "$base"
+	run_correlator_suite "$base"
 	say "suite: $SUITE_PASS passed, $SUITE_FAIL failed"
 	[ "$SUITE_FAIL" = 0 ]
 }

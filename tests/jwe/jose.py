@@ -4,13 +4,25 @@
 nest: a nested token made by jwcrypto: a JWS signed with nv-token's
       Ed25519 .key, encrypted to nv-token's X25519 .jwks, or, for the
       refusal tests, with another alg, enc, key or header.
+raw:  a nested token whose protected header is the exact text given
+      (EPK_X in it replaced by the ephemeral key's "x"), encrypted here
+      with ECDH-ES, the Concat KDF and A256GCM as RFC 7518 says: for
+      headers jwcrypto will not write, such as values with a "\u0000".
 open: decrypts and verifies an nv-token nested token with jwcrypto,
       prints the claims as JSON.
 """
 import argparse
+import base64
+import hashlib
 import json
+import os
+import struct
 import sys
 import time
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import x25519
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from jwcrypto import jwe, jwk, jws, jwt  # noqa: F401 (jws: EdDSA support)
 from jwcrypto.common import json_encode
@@ -38,7 +50,8 @@ def recipient(args):
     return key, kid
 
 
-def nest(args):
+def signed_token(args):
+    """The inner JWS, signed with nv-token's Ed25519 key."""
     sig = jwk.JWK(**load(args.sign_key))
     now = int(time.time())
     claims = {
@@ -57,6 +70,11 @@ def nest(args):
         # The signed token with the last signature byte changed.
         h, p, s = signed.split(".")
         signed = ".".join((h, p, s[:-2] + ("AA" if s[-2:] != "AA" else "BA")))
+    return signed
+
+
+def nest(args):
+    signed = signed_token(args)
     key, kid = recipient(args)
     header = {"alg": args.alg, "enc": args.enc}
     if args.cty:
@@ -73,6 +91,38 @@ def nest(args):
     token = jwe.JWE(signed.encode("ascii"), json_encode(header))
     token.add_recipient(key)
     print(token.serialize(compact=True))
+
+
+def b64u(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode("ascii")
+
+
+def b64u_decode(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def concat_kdf(z, alg_id, bits):
+    """RFC 7518 section 4.6.2, one round (bits <= 256), no apu/apv."""
+    counted = lambda b: struct.pack(">I", len(b)) + b
+    other = counted(alg_id) + counted(b"") + counted(b"") + \
+        struct.pack(">I", bits)
+    return hashlib.sha256(struct.pack(">I", 1) + z + other).digest()[:bits // 8]
+
+
+def raw(args):
+    signed = signed_token(args)
+    keys = [k for k in load(args.enc_jwks)["keys"] if k.get("crv") == "X25519"]
+    pk = x25519.X25519PublicKey.from_public_bytes(b64u_decode(keys[0]["x"]))
+    esk = x25519.X25519PrivateKey.generate()
+    epk = esk.public_key().public_bytes(serialization.Encoding.Raw,
+                                        serialization.PublicFormat.Raw)
+    cek = concat_kdf(esk.exchange(pk), b"A256GCM", 256)
+    h64 = b64u(args.header.replace("EPK_X", b64u(epk)).encode("utf-8"))
+    iv = os.urandom(12)
+    sealed = AESGCM(cek).encrypt(iv, signed.encode("ascii"),
+                                 h64.encode("ascii"))
+    print(".".join((h64, "", b64u(iv), b64u(sealed[:-16]),
+                    b64u(sealed[-16:]))))
 
 
 def open_(args):
@@ -94,14 +144,18 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     n = sub.add_parser("nest")
-    n.add_argument("--sign-key", required=True)
-    n.add_argument("--enc-jwks")
-    n.add_argument("--iss", required=True)
-    n.add_argument("--aud", required=True)
-    n.add_argument("--phone")
-    n.add_argument("--scope", default="number-verification:verify "
-                   "number-verification:device-phone-number:read")
-    n.add_argument("--ttl", type=int, default=300)
+    r = sub.add_parser("raw")
+    for p in (n, r):
+        p.add_argument("--sign-key", required=True)
+        p.add_argument("--enc-jwks")
+        p.add_argument("--iss", required=True)
+        p.add_argument("--aud", required=True)
+        p.add_argument("--phone")
+        p.add_argument("--scope", default="number-verification:verify "
+                       "number-verification:device-phone-number:read")
+        p.add_argument("--ttl", type=int, default=300)
+        p.add_argument("--bad-signature", action="store_true")
+    r.add_argument("--header", required=True)
     n.add_argument("--alg", default="ECDH-ES")
     n.add_argument("--enc", default="A256GCM")
     n.add_argument("--cty", default="JWT")
@@ -110,7 +164,6 @@ def main():
     n.add_argument("--curve", help="encrypt to a fresh key of this curve")
     n.add_argument("--apu")
     n.add_argument("--apv")
-    n.add_argument("--bad-signature", action="store_true")
     o = sub.add_parser("open")
     o.add_argument("--enc-key", required=True)
     o.add_argument("--sig-jwks", required=True)
@@ -118,6 +171,8 @@ def main():
     args = ap.parse_args()
     if args.cmd == "nest":
         nest(args)
+    elif args.cmd == "raw":
+        raw(args)
     else:
         open_(args)
 

@@ -196,17 +196,41 @@ START_TEST(audience)
 	ck_assert_int_eq(AUD("\"other\""), CLAIMS_BAD_AUDIENCE);
 	ck_assert_int_eq(AUD("\"" UNIT_AUDIENCE "x\""), CLAIMS_BAD_AUDIENCE);
 	ck_assert_int_eq(AUD("[\"a\",\"" UNIT_AUDIENCE "\"]"), CLAIMS_OK);
-	ck_assert_int_eq(AUD("[1,null,\"" UNIT_AUDIENCE "\"]"), CLAIMS_OK);
 	ck_assert_int_eq(AUD("[\"a\",\"b\"]"), CLAIMS_BAD_AUDIENCE);
 	ck_assert_int_eq(AUD("[]"), CLAIMS_BAD_AUDIENCE);
 	ck_assert_int_eq(AUD("[[\"" UNIT_AUDIENCE "\"]]"),
-	    CLAIMS_BAD_AUDIENCE);
+	    CLAIMS_MALFORMED);
 	ck_assert_int_eq(AUD("{\"" UNIT_AUDIENCE "\":1}"), CLAIMS_MALFORMED);
 	ck_assert_int_eq(AUD("1"), CLAIMS_MALFORMED);
 	ck_assert_int_eq(AUD("null"), CLAIMS_MALFORMED);
 #undef AUD
 	snprintf(t, sizeof(t), "{\"iss\":\"%s\",\"exp\":%ld}", UNIT_ISSUER, e);
 	ck_assert_int_eq(raw(t), CLAIMS_BAD_AUDIENCE);
+}
+END_TEST
+
+/*
+ * RFC 7519 section 4.1.3: an array of strings.  An element of another
+ * type makes the claim malformed wherever it stands, even beside the
+ * right audience, as for amr.
+ */
+START_TEST(audience_element_types)
+{
+	char	 t[256];
+	long	 e = UNIT_NOW + 60;
+
+#define AUD(fmt) (snprintf(t, sizeof(t), "{\"iss\":\"%s\",\"aud\":" fmt \
+    ",\"exp\":%ld}", UNIT_ISSUER, e), raw(t))
+	ck_assert_int_eq(AUD("[\"" UNIT_AUDIENCE "\",null]"), CLAIMS_MALFORMED);
+	ck_assert_int_eq(AUD("[1,{\"x\":1},\"" UNIT_AUDIENCE "\"]"),
+	    CLAIMS_MALFORMED);
+	ck_assert_int_eq(AUD("[\"" UNIT_AUDIENCE "\",[\"" UNIT_AUDIENCE "\"]]"),
+	    CLAIMS_MALFORMED);
+	ck_assert_int_eq(AUD("[1,null,\"" UNIT_AUDIENCE "\"]"),
+	    CLAIMS_MALFORMED);
+	ck_assert_int_eq(AUD("[\"" UNIT_AUDIENCE "\",true]"), CLAIMS_MALFORMED);
+	ck_assert_int_eq(AUD("[\"a\",1.5]"), CLAIMS_MALFORMED);
+#undef AUD
 }
 END_TEST
 
@@ -399,6 +423,7 @@ claims_suite(void)
 	tcase_add_test(tc, nbf_iat_boundaries);
 	tcase_add_test(tc, issuer);
 	tcase_add_test(tc, audience);
+	tcase_add_test(tc, audience_element_types);
 	tcase_add_test(tc, scope);
 	tcase_add_test(tc, amr);
 	tcase_add_test(tc, amr_check_off);

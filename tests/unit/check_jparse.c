@@ -3,6 +3,7 @@
  * this module must refuse: NULs, trailing bytes, duplicated members,
  * deep nesting, invalid UTF-8, values that are not objects.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,6 +57,31 @@ START_TEST(nul)
 	ck_assert_int_eq(parse("{\"a\":1}\0", 8), JPARSE_NUL);
 	ck_assert_int_eq(parse("{\"a\0\":1}", 8), JPARSE_NUL);
 	ck_assert_int_eq(parse("\0{}", 3), JPARSE_NUL);
+}
+END_TEST
+
+/*
+ * json-c copies member names with strdup, so a name holding "\u0000"
+ * would reach every reader cut at the NUL: "phoneNumber\u0000x" read
+ * as "phoneNumber".  Refused at any depth; in values it stays allowed
+ * (their readers compare over the JSON length).
+ */
+START_TEST(nul_in_names)
+{
+	ck_assert_int_eq(P("{\"phoneNumber\\u0000x\":\"+34600000001\"}"),
+	    JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"alg\\u0000\":\"EdDSA\"}"), JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"\\u0000\":1}"), JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"a\":{\"b\\u0000\" : 1}}"), JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"a\":[{\"x\":1},{\"\\u0000b\":2}]}"),
+	    JPARSE_NAME_NUL);
+	ck_assert_int_eq(P("{\"a\":\"\\u0000\",\"b\\u0000\":1}"),
+	    JPARSE_NAME_NUL);
+	/* In a value, or an escaped backslash before "u0000": allowed. */
+	ck_assert_int_eq(P("{\"a\":\"x\\u0000\"}"), JPARSE_OK);
+	ck_assert_int_eq(P("{\"a\":[\"\\u0000\"],\"b\":1}"), JPARSE_OK);
+	ck_assert_int_eq(P("{\"a\\\\u0000\":1}"), JPARSE_OK);
+	ck_assert_int_eq(P("{\"a\\u0001\":1}"), JPARSE_OK);
 }
 END_TEST
 
@@ -197,6 +223,65 @@ START_TEST(depth)
 }
 END_TEST
 
+/* Whether the process's heap holds the n bytes at p anywhere. */
+static int
+heap_holds(const char *p, size_t n)
+{
+	FILE		*f;
+	char		 line[512];
+	uintptr_t	 lo, hi;
+	int		 found = 0;
+
+	ck_assert_ptr_nonnull(f = fopen("/proc/self/maps", "r"));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strstr(line, "[heap]") == NULL ||
+		    sscanf(line, "%lx-%lx", &lo, &hi) != 2)
+			continue;
+		if (memmem((const void *)lo, hi - lo, p, n) != NULL)
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * json-c builds every string in its tokener's buffer, which outlives
+ * the parse, and copies it into the string object, which it frees
+ * without clearing.  Once the caller has wiped its text and freed the
+ * object, a secret parsed by jparse_object must be nowhere in the
+ * heap.  The secret and the text are made on the stack, at run time,
+ * so that no copy of them is in the heap but json-c's.
+ */
+START_TEST(secrets_not_left_in_heap)
+{
+	struct json_object	*o = NULL, *v;
+	char			 secret[32], text[256];
+	const char		*in;
+	size_t			 n;
+	int			 i;
+
+	n = (size_t)snprintf(secret, sizeof(secret), "+%d%d", 3469,
+	    87654321);
+	ck_assert(!heap_holds(secret, n));
+	for (i = 0; i < 2; i++) {
+		/* A long string too, so the buffer has grown once. */
+		snprintf(text, sizeof(text), i == 0 ?
+		    "{\"phoneNumber\":\"%s\"}" :
+		    "{\"d\":\"%s-%s-%s-%s\"}", secret, secret, secret, secret);
+		ck_assert_int_eq(jparse_object(text, strlen(text), &o),
+		    JPARSE_OK);
+		ck_assert(json_object_object_get_ex(o, i == 0 ? "phoneNumber" :
+		    "d", &v));
+		in = json_object_get_string(v);
+		ck_assert(memmem(in, strlen(in), secret, n) != NULL);
+		json_object_put(o);
+		sodium_memzero(text, sizeof(text));
+		ck_assert_msg(!heap_holds(secret, n), "parse %d: the secret "
+		    "is still in the heap", i);
+	}
+}
+END_TEST
+
 START_TEST(strerror_table)
 {
 	int	 e;
@@ -218,6 +303,7 @@ jparse_suite(void)
 	tcase_add_test(tc, objects_accepted);
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, nul);
+	tcase_add_test(tc, nul_in_names);
 	tcase_add_test(tc, syntax);
 	tcase_add_test(tc, utf8_lengths);
 	tcase_add_test(tc, ascii_in_strings);
@@ -226,6 +312,7 @@ jparse_suite(void)
 	tcase_add_test(tc, not_object);
 	tcase_add_test(tc, duplicate);
 	tcase_add_test(tc, depth);
+	tcase_add_test(tc, secrets_not_left_in_heap);
 	tcase_add_test(tc, strerror_table);
 	suite_add_tcase(s, tc);
 	return s;

@@ -306,9 +306,18 @@ static const struct {
 	    JWE_BAD_EPK },
 	{ "{\"alg\":\"ECDH-ES\",\"enc\":\"A256GCM\",\"cty\":\"JWT\","
 	    "\"kid\":\"gone\",\"epk\":" EPK_A6 "}", JWE_UNKNOWN_KEY },
-	/* Two keys: without a kid, no key is meant. */
+	/* Without a kid, no key is meant. */
 	{ "{\"alg\":\"ECDH-ES\",\"enc\":\"A256GCM\",\"cty\":\"JWT\","
-	    "\"epk\":" EPK_A6 "}", JWE_UNKNOWN_KEY },
+	    "\"epk\":" EPK_A6 "}", JWE_NO_KID },
+	/* A "\u0000" tail is no end of the string. */
+	{ "{\"alg\":\"ECDH-ES\\u0000x\",\"enc\":\"A256GCM\",\"cty\":\"JWT\","
+	    "\"kid\":\"new\",\"epk\":" EPK_A6 "}", JWE_BAD_ALG },
+	{ "{\"alg\":\"ECDH-ES\",\"enc\":\"A256GCM\\u0000\",\"cty\":\"JWT\","
+	    "\"kid\":\"new\",\"epk\":" EPK_A6 "}", JWE_BAD_ENC },
+	{ "{\"alg\":\"ECDH-ES\",\"enc\":\"A256GCM\",\"cty\":\"JWT\\u0000\","
+	    "\"kid\":\"new\",\"epk\":" EPK_A6 "}", JWE_BAD_CTY },
+	{ "{\"alg\":\"ECDH-ES\",\"enc\":\"A256GCM\",\"cty\":\"JWT\","
+	    "\"kid\":\"new\\u0000\",\"epk\":" EPK_A6 "}", JWE_MALFORMED },
 	{ "{\"alg\":\"ECDH-ES\",\"enc\":\"A256GCM\",\"cty\":\"JWT\","
 	    "\"kid\":\"new\",\"epk\":{\"kty\":\"OKP\",\"crv\":\"X25519\","
 	    "\"x\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}}",
@@ -460,6 +469,10 @@ static const struct {
 	    "\"d\":\"dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo\","
 	    "\"x\":\"3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08\"}]}",
 	    "key 0: \"x\" does not belong to \"d\"" },
+	{ "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"X25519\","
+	    "\"d\":\"dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo\"}]}",
+	    "key 0 has no \"kid\": encrypted tokens name their decryption "
+	    "key by it" },
 	{ "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"X25519\",\"kid\":\"a\","
 	    "\"d\":\"dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo\"},"
 	    "{\"kty\":\"OKP\",\"crv\":\"X25519\",\"kid\":\"a\","
@@ -483,6 +496,7 @@ END_TEST
 START_TEST(set_single_and_x)
 {
 	static const char *const jwk = "{\"kty\":\"OKP\",\"crv\":\"X25519\","
+	    "\"kid\":\"a\","
 	    "\"d\":\"dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo\","
 	    "\"x\":\"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo\"}";
 	struct deckeys	 s;
@@ -491,7 +505,9 @@ START_TEST(set_single_and_x)
 	ck_assert_int_eq(deckeys_parse(&s, jwk, strlen(jwk), DECKEYS_SINGLE,
 	    err, sizeof(err)), 0);
 	ck_assert_uint_eq(s.n, 1);
-	ck_assert_ptr_eq(deckeys_find(&s, NULL, 0), &s.keys[0]);
+	ck_assert_ptr_eq(deckeys_find(&s, "a", 1), &s.keys[0]);
+	/* A set of one key: still no key without a kid. */
+	ck_assert_ptr_null(deckeys_find(&s, NULL, 0));
 	deckeys_free(&s);
 }
 END_TEST

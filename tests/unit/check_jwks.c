@@ -195,6 +195,10 @@ START_TEST(no_keys_array)
 	    "{\"keys\":[],\"keys\":[" OKP("k1", "%s") "]}", x1);
 	parse_skips("key set: key 0 skipped: not a JSON object",
 	    "{\"keys\":[\"%s\"," OKP("good", "%s") "]}", x1, x1);
+	/* "kid\u0000" would be read as the key's kid. */
+	parse_fails("key set has a member name holding U+0000",
+	    "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\","
+	    "\"kid\\u0000\":\"k1\",\"x\":\"%s\"}]}", x1);
 }
 END_TEST
 

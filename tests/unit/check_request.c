@@ -107,8 +107,29 @@ START_TEST(from_env)
 	ck_assert_str_eq(req.var[RV_ACCEPT], "application/json");
 	ck_assert_str_eq(req.var[RV_CONTENT_TYPE], "application/json");
 	ck_assert_str_eq(req.var[RV_CONTENT_LENGTH], "31");
-	/* The first of two wins, as with getenv(3). */
+	/* The first of two wins, as with getenv(3), and the repeat is
+	 * known: lighttpd passes X_Correlator as HTTP_X_CORRELATOR too. */
 	ck_assert_str_eq(req.var[RV_CORRELATOR], "abc");
+	ck_assert_uint_eq(req.repeated, 1u << RV_CORRELATOR);
+}
+END_TEST
+
+START_TEST(from_env_repeated)
+{
+	static const char *const lit[] = {
+		"HTTP_AUTHORIZATION=Bearer a", "HTTP_X_CORRELATOR=a",
+		"HTTP_AUTHORIZATION=Bearer b", "PATH_INFO=/verify", NULL,
+	};
+	static const char *const once[] = {
+		"HTTP_X_CORRELATOR=a", "HTTP_X_CORRELATORS=b",
+		"X_CORRELATOR=c", NULL,
+	};
+
+	request_from_env(&req, envdup(lit));
+	ck_assert_uint_eq(req.repeated, 1u << RV_AUTHORIZATION);
+	request_from_env(&req, envdup(once));
+	ck_assert_uint_eq(req.repeated, 0);
+	ck_assert_str_eq(req.var[RV_CORRELATOR], "a");
 }
 END_TEST
 
@@ -247,6 +268,7 @@ request_suite(void)
 
 	tcase_add_test(tc, from_env);
 	tcase_add_test(tc, from_env_absent);
+	tcase_add_test(tc, from_env_repeated);
 	tcase_add_test(tc, body_with_length);
 	tcase_add_test(tc, body_limits);
 	tcase_add_test(tc, body_bad_length);

@@ -127,12 +127,20 @@ START_TEST(apache_without_path_info)
 		/* No REQUEST_URI: SCRIPT_NAME alone. */
 		{ "/number-verification/v2/verify", NULL, NULL, API_V0,
 		    ROUTE_VERIFY, API_V2 },
-		/* No version right before the operation: the fallback. */
-		{ "/api/verify", NULL, "/api/verify", API_V1, ROUTE_VERIFY,
-		    API_V1 },
+		/* At the server root without a version: the fallback. */
+		{ "/verify", NULL, "/verify", API_V1, ROUTE_VERIFY, API_V1 },
+		{ NULL, NULL, "/device-phone-number?a=b", API_V2, ROUTE_SHARE,
+		    API_V2 },
+		/*
+		 * Without PATH_INFO the mount is unknown: only the whole
+		 * path, exactly [/number-verification/vN]/operation, names
+		 * an operation.
+		 */
+		{ "/api/verify", NULL, "/api/verify", API_V1, NF, API_V1 },
 		{ "/number-verification/v2/x/verify", NULL,
-		    "/number-verification/v2/x/verify", API_V0, ROUTE_VERIFY,
-		    API_V0 },
+		    "/number-verification/v2/x/verify", API_V0, NF, API_V0 },
+		{ "/api/number-verification/v1/verify", NULL,
+		    "/api/number-verification/v1/verify", API_V0, NF, API_V0 },
 		{ "/number-verification/v0/verify", NULL,
 		    "/number-verification/v0/verify/", API_V0, NF, API_V0 },
 		{ "/number-verification/v0/nope", NULL,
@@ -204,6 +212,54 @@ START_TEST(unknown_paths)
 }
 END_TEST
 
+/*
+ * Issue 12: the version and the operation come from where the mount
+ * says, nowhere else.  Under a mount that names a version, PATH_INFO
+ * is the operation alone; without PATH_INFO, the request's path is
+ * exactly [/number-verification/vN]/operation.
+ */
+START_TEST(version_from_the_mount)
+{
+	static const struct rcase cs[] = {
+		/* A v2 mount never serves v0 (nor skips v2's checks). */
+		{ "/number-verification/v2",
+		    "/number-verification/v0/device-phone-number",
+		    "/number-verification/v2/number-verification/v0/"
+		    "device-phone-number", API_V0, NF, API_V0 },
+		{ "/number-verification/v2", "/number-verification/v2/verify",
+		    NULL, API_V0, NF, API_V0 },
+		/* A server mounting v0 and v2 cannot be made to serve v1. */
+		{ "/number-verification/v0", "/number-verification/v1/verify",
+		    NULL, API_V0, NF, API_V0 },
+		{ "/number-verification/v0", "/x/number-verification/v1/verify",
+		    NULL, API_V0, NF, API_V0 },
+		/* A version inside the mount but not at its end. */
+		{ "/number-verification/v2/x", "/verify", NULL, API_V0, NF,
+		    API_V0 },
+		/* PATH_INFO after a mount without version: exactly one. */
+		{ "/nv", "/number-verification/v1/x/verify", NULL, API_V0, NF,
+		    API_V0 },
+		{ "/nv", "/x/number-verification/v1/verify", NULL, API_V0, NF,
+		    API_V0 },
+		/* REQUEST_URI alone. */
+		{ NULL, NULL,
+		    "/number-verification/v2/foo/bar/device-phone-number",
+		    API_V0, NF, API_V0 },
+		{ "", NULL, "/anything/at/all/device-phone-number", API_V0, NF,
+		    API_V0 },
+		{ NULL, NULL, "/number-verification/v9/x/device-phone-number",
+		    API_V0, NF, API_V0 },
+		{ NULL, NULL, "/x/number-verification/v1/verify", API_V0, NF,
+		    API_V0 },
+		{ NULL, NULL, "/number-verification/v1/verify", API_V0,
+		    ROUTE_VERIFY, API_V1 },
+		{ NULL, NULL, "//verify", API_V0, NF, API_V0 },
+	};
+
+	run(cs, N(cs));
+}
+END_TEST
+
 START_TEST(long_paths)
 {
 	char			 big[3000];
@@ -260,6 +316,7 @@ router_suite(void)
 	tcase_add_test(tc, apache_without_path_info);
 	tcase_add_test(tc, unknown_versions);
 	tcase_add_test(tc, unknown_paths);
+	tcase_add_test(tc, version_from_the_mount);
 	tcase_add_test(tc, long_paths);
 	tcase_add_test(tc, route_table);
 	suite_add_tcase(s, tc);
