@@ -19,7 +19,6 @@
 
 #include "auth.h"
 #include "jwe.h"
-#include "token.h"
 
 /*
  * The name of a token in the single-use store: its jti, else the
@@ -72,13 +71,12 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 {
 	char			 inner[TOKEN_MAX + 1];
 	unsigned char		 key[REPLAY_KEY_BYTES];
-	struct token_result	 tr;
+	struct token_result	*tr = &res->tok;
 	size_t			 ilen;
 	enum jwe_err		 je;
 	enum auth_err		 rc = AUTH_INVALID;
 
 	memset(res, 0, sizeof(*res));
-	memset(&tr, 0, sizeof(tr));
 	switch (jwe_segments(tok, len)) {
 	case JWE_SEGMENTS:
 		if (a->deckeys == NULL) {
@@ -102,21 +100,21 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 	default:
 		break;		/* token_verify says it is malformed */
 	}
-	if (token_verify(a->cfg, a->keys, tok, len, now, &tr) != TOKEN_OK) {
-		res->detail = tr.err == TOKEN_BAD_CLAIMS ?
-		    claims_strerror(tr.claims_err) : token_strerror(tr.err);
+	if (token_verify(a->cfg, a->keys, tok, len, now, tr) != TOKEN_OK) {
+		res->detail = tr->err == TOKEN_BAD_CLAIMS ?
+		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
 		goto out;
 	}
 	if (a->replay != NULL) {
-		auth_token_key(key, tok, &tr);
-		if ((rc = auth_single_use(a, key, &tr.claims, now, res)) !=
+		auth_token_key(key, tok, tr);
+		if ((rc = auth_single_use(a, key, &tr->claims, now, res)) !=
 		    AUTH_OK)
 			goto out;
 	}
-	res->claims = tr.claims;
 	rc = AUTH_OK;
 out:
-	sodium_memzero(&tr, sizeof(tr));
+	if (rc != AUTH_OK)
+		sodium_memzero(&tr->claims, sizeof(tr->claims));
 	if (tok == inner)
 		sodium_memzero(inner, sizeof(inner));
 	return rc;

@@ -15,6 +15,7 @@
 #include "deckeys.h"
 #include "jwks.h"
 #include "replay.h"
+#include "token.h"
 
 struct auth {
 	const struct config	*cfg;
@@ -31,8 +32,10 @@ enum auth_err {
 };
 
 struct auth_result {
-	struct claims	 claims;	/* valid with AUTH_OK only */
-	const char	*detail;	/* for the log: why it failed */
+	/* The claims, valid with AUTH_OK only: filled in place, never
+	 * copied, so that one wipe of the result leaves no number behind. */
+	struct token_result	 tok;
+	const char		*detail;	/* for the log: why it failed */
 };
 
 enum auth_err	 auth_token(const struct auth *, const char *tok, size_t len,

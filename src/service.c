@@ -51,7 +51,7 @@ service_token(const struct service *svc, const struct request *req,
 		response_error(resp, v, NVE_INTERNAL, NULL);
 		return -1;
 	}
-	if ((ar->claims.scopes & (1u << route->scope)) == 0) {
+	if ((ar->tok.claims.scopes & (1u << route->scope)) == 0) {
 		out->detail = "scope missing";
 		snprintf(resp->www_authenticate,
 		    sizeof(resp->www_authenticate),
@@ -60,12 +60,12 @@ service_token(const struct service *svc, const struct request *req,
 		response_error(resp, v, NVE_PERMISSION_DENIED, NULL);
 		return -1;
 	}
-	if (!ar->claims.network_auth) {
+	if (!ar->tok.claims.network_auth) {
 		out->detail = "amr without network authentication";
 		response_error(resp, v, NVE_NOT_MOBILE_NETWORK, NULL);
 		return -1;
 	}
-	if (!ar->claims.phone_ok) {
+	if (!ar->tok.claims.phone_ok) {
 		out->detail = "no usable phone number claim";
 		response_error(resp, v, NVE_INVALID_TOKEN_CONTEXT, NULL);
 		return -1;
@@ -133,7 +133,7 @@ service_handle(const struct service *svc, const struct request *req,
 		response_error(resp, v, NVE_UNSUPPORTED_MEDIA_TYPE, NULL);
 		goto out;
 	}
-	route->handle(req, &ar.claims, resp, v);
+	route->handle(req, &ar.tok.claims, resp, v);
 out:
 	sodium_memzero(&ar, sizeof(ar));
 }

@@ -244,7 +244,7 @@ START_TEST(fifo_refused_at_once)
 	ck_assert_int_eq(keys_maybe_reload(&k, 1010, 1), KEYS_KEPT);
 	ck_assert(has(&k, "key-a"));
 	keys_close(&k);
-	ck_assert_int_eq(keys_open(&k, path, 0, err, sizeof(err)), -1);
+	ck_assert_int_eq(keys_open(&k, path, SIG_ALL, 0, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
 	keys_close(&k);
 }
