@@ -22,10 +22,14 @@
  * receives R||S and OpenSSL verifies DER: that conversion is part of
  * the floor.  EdDSA is libsodium's crypto_sign_verify_detached.
  *
- * The EVP keys are made by OpenSSL's random generator, so they differ
- * from run to run; the verification's cost does not depend on which
- * key it is beyond a fraction of a per cent, and the messages are the
- * same in every run.
+ * Keys and messages come from a fixed seed, so every run checks the
+ * same messages with the same key (and, but for ECDSA's random nonces
+ * and PSS's random salts, the same signatures): start-up must cost the
+ * same in every run for bench/worker_ir.py's difference of two runs to
+ * cancel it, and an RSA key made by OpenSSL's random generator does not
+ * (its prime search varies by hundreds of millions of instructions).
+ * The RSA primes are therefore found by a plain search upwards from
+ * seeded odd numbers; the P-256 and P-384 keys come from seeded scalars.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +37,10 @@
 
 #include <fcgiapp.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <sodium.h>
@@ -125,6 +131,142 @@ sign(const struct alg *a, EVP_PKEY *key, const unsigned char *m,
 	ECDSA_SIG_free(es);
 	*outlen = 2 * a->coord;
 	return ok ? 0 : -1;
+}
+
+/*
+ * A prime of bits bits from a seed: the first one upwards of a seeded
+ * odd number with its two top bits set, p - 1 prime to e = 65537.
+ */
+static BIGNUM *
+seeded_prime(const unsigned char seed[randombytes_SEEDBYTES], int bits,
+    BN_CTX *bctx)
+{
+	unsigned char	 b[512];
+	size_t		 n = (size_t)bits / 8;
+	BIGNUM		*p;
+
+	if (n > sizeof(b))
+		return NULL;
+	randombytes_buf_deterministic(b, n, seed);
+	b[0] |= 0xc0;
+	b[n - 1] |= 1;
+	if ((p = BN_bin2bn(b, (int)n, NULL)) == NULL)
+		return NULL;
+	while (BN_mod_word(p, 65537) == 1 || BN_check_prime(p, bctx, NULL) != 1)
+		if (!BN_add_word(p, 2)) {
+			BN_free(p);
+			return NULL;
+		}
+	return p;
+}
+
+/* An RSA key of bits bits, e = 65537, from a fixed seed. */
+static EVP_PKEY *
+seeded_rsa(const unsigned char seed[randombytes_SEEDBYTES], int bits)
+{
+	unsigned char	 s[randombytes_SEEDBYTES];
+	OSSL_PARAM_BLD	*bld = NULL;
+	OSSL_PARAM	*params = NULL;
+	EVP_PKEY_CTX	*ctx = NULL;
+	EVP_PKEY	*key = NULL;
+	BN_CTX		*bctx = BN_CTX_new();
+	BIGNUM		*p = NULL, *q = NULL, *n = BN_new(), *e = BN_new();
+	BIGNUM		*d = BN_new(), *p1 = BN_new(), *q1 = BN_new();
+	BIGNUM		*phi = BN_new(), *dp = BN_new(), *dq = BN_new();
+	BIGNUM		*qi = BN_new();
+
+	memcpy(s, seed, sizeof(s));
+	s[1] ^= 'p';
+	if (bctx == NULL || qi == NULL ||
+	    (p = seeded_prime(s, bits / 2, bctx)) == NULL)
+		goto out;
+	s[1] ^= 'p' ^ 'q';
+	if ((q = seeded_prime(s, bits / 2, bctx)) == NULL ||
+	    !BN_set_word(e, 65537) || !BN_mul(n, p, q, bctx) ||
+	    !BN_sub(p1, p, BN_value_one()) || !BN_sub(q1, q, BN_value_one()) ||
+	    !BN_mul(phi, p1, q1, bctx) ||
+	    BN_mod_inverse(d, e, phi, bctx) == NULL ||
+	    !BN_mod(dp, d, p1, bctx) || !BN_mod(dq, d, q1, bctx) ||
+	    BN_mod_inverse(qi, q, p, bctx) == NULL)
+		goto out;
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, p) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, q) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dp) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dq) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+	    qi) || (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params) != 1)
+		key = NULL;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_CTX_free(bctx);
+	BN_clear_free(p);
+	BN_clear_free(q);
+	BN_free(n);
+	BN_free(e);
+	BN_clear_free(d);
+	BN_clear_free(p1);
+	BN_clear_free(q1);
+	BN_clear_free(phi);
+	BN_clear_free(dp);
+	BN_clear_free(dq);
+	BN_clear_free(qi);
+	return key;
+}
+
+/* A P-256 or P-384 key whose private scalar comes from a fixed seed. */
+static EVP_PKEY *
+seeded_ec(const unsigned char seed[randombytes_SEEDBYTES], const char *group,
+    size_t coord)
+{
+	unsigned char	 b[48];
+	OSSL_PARAM_BLD	*bld = NULL;
+	OSSL_PARAM	*params = NULL;
+	EVP_PKEY_CTX	*ctx = NULL;
+	EVP_PKEY	*key = NULL;
+	EC_GROUP	*g = NULL;
+	EC_POINT	*pt = NULL;
+	BIGNUM		*priv = NULL;
+	unsigned char	 pub[1 + 2 * 48];
+	size_t		 publen;
+
+	randombytes_buf_deterministic(b, coord, seed);
+	b[0] &= 0x7f;	/* below the group's order */
+	b[coord - 1] |= 1;	/* not zero */
+	if ((priv = BN_bin2bn(b, (int)coord, NULL)) == NULL ||
+	    (g = EC_GROUP_new_by_curve_name(coord == 32 ? NID_X9_62_prime256v1 :
+	    NID_secp384r1)) == NULL || (pt = EC_POINT_new(g)) == NULL ||
+	    !EC_POINT_mul(g, pt, priv, NULL, NULL, NULL) ||
+	    (publen = EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED,
+	    pub, sizeof(pub), NULL)) == 0)
+		goto out;
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+	    group, 0) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub,
+	    publen) || (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params) != 1)
+		key = NULL;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	EC_POINT_free(pt);
+	EC_GROUP_free(g);
+	BN_clear_free(priv);
+	sodium_memzero(b, sizeof(b));
+	return key;
 }
 
 /* The public half alone, as a worker builds it from a JWK. */
@@ -219,10 +361,10 @@ main(int argc, char *argv[])
 		crypto_sign_seed_keypair(pk, sk, seed);
 		break;
 	case K_ECDSA:
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", a->group);
+		key = seeded_ec(seed, a->group, a->coord);
 		break;
 	case K_RSA:
-		key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+		key = seeded_rsa(seed, 2048);
 		break;
 	}
 	if (a->kind != K_EDDSA && (key == NULL ||
