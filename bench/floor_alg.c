@@ -136,27 +136,60 @@ sign(const struct alg *a, EVP_PKEY *key, const unsigned char *m,
 /*
  * A prime of bits bits from a seed: the first one upwards of a seeded
  * odd number with its two top bits set, p - 1 prime to e = 65537.
+ * Trial division by the odd primes under 2^14, then Fermat's test to
+ * base 2: unlike BN_check_prime, whose Miller-Rabin rounds draw random
+ * bases, that costs the same in every run.  A composite passing it is
+ * improbable enough for a benchmark, and would make a key whose
+ * signatures fail main's check at start-up.
  */
 static BIGNUM *
 seeded_prime(const unsigned char seed[randombytes_SEEDBYTES], int bits,
     BN_CTX *bctx)
 {
-	unsigned char	 b[512];
-	size_t		 n = (size_t)bits / 8;
-	BIGNUM		*p;
+	static unsigned short	 small[2000];
+	static size_t		 nsmall;
+	unsigned char		 b[512];
+	size_t			 n = (size_t)bits / 8, i;
+	BIGNUM			*p, *p1 = BN_new(), *two = BN_new();
+	BIGNUM			*r = BN_new();
+	unsigned		 c, d;
 
-	if (n > sizeof(b))
-		return NULL;
+	if (nsmall == 0)
+		for (c = 3; c < 1 << 14 && nsmall < 2000; c += 2) {
+			for (d = 3; d * d <= c && c % d != 0; d += 2)
+				continue;
+			if (d * d > c)
+				small[nsmall++] = (unsigned short)c;
+		}
+	p = NULL;
+	if (n > sizeof(b) || p1 == NULL || two == NULL || r == NULL ||
+	    !BN_set_word(two, 2))
+		goto out;
 	randombytes_buf_deterministic(b, n, seed);
 	b[0] |= 0xc0;
 	b[n - 1] |= 1;
 	if ((p = BN_bin2bn(b, (int)n, NULL)) == NULL)
-		return NULL;
-	while (BN_mod_word(p, 65537) == 1 || BN_check_prime(p, bctx, NULL) != 1)
-		if (!BN_add_word(p, 2)) {
-			BN_free(p);
-			return NULL;
+		goto out;
+	for (;; ) {
+		for (i = 0; i < nsmall; i++)
+			if (BN_mod_word(p, small[i]) == 0)
+				break;
+		if (i == nsmall && BN_mod_word(p, 65537) != 1) {
+			if (!BN_sub(p1, p, BN_value_one()) ||
+			    !BN_mod_exp(r, two, p1, p, bctx))
+				break;
+			if (BN_is_one(r))
+				goto out;
 		}
+		if (!BN_add_word(p, 2))
+			break;
+	}
+	BN_free(p);
+	p = NULL;
+out:
+	BN_free(p1);
+	BN_free(two);
+	BN_free(r);
 	return p;
 }
 
