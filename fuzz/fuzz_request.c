@@ -8,6 +8,13 @@
  * by a token over <claims> signed with the key of the set, so inputs
  * reach the scope, amr, phone number and body checks.
  *
+ * Built with FUZZ_DECRYPT, it is fuzz_request_jwe: the service also
+ * holds the decryption keys of fuzz/common.c, a second byte after the
+ * control byte picks the set (bit 0: one key or two) and
+ * require_encrypted (bit 1), and "Bearer SEAL:<claims>" is replaced by
+ * a token signed over <claims> and then encrypted to FUZZ_ENC_KID
+ * (fuzz_seal), so inputs reach auth_token's JWE branch and past it.
+ *
  * Checked on every answer: it fits, its header block has no bare CR
  * or LF (no response splitting) and its body is one JSON object.
  */
@@ -20,8 +27,14 @@
 #include "service.h"
 
 #define ENV_MAX		64
+#ifdef FUZZ_DECRYPT
+#define CTL_BYTES	2	/* control byte, key byte */
+#else
+#define CTL_BYTES	1	/* control byte */
+#endif
 #define AUTH_PREFIX	"HTTP_AUTHORIZATION=Bearer "
 #define SIGN_PREFIX	AUTH_PREFIX "SIGN:"
+#define SEAL_PREFIX	AUTH_PREFIX "SEAL:"
 #define SIGN_HEADER	"{\"alg\":\"EdDSA\",\"typ\":\"at+jwt\",\"kid\":\"" \
 			    FUZZ_KID "\"}"
 
@@ -67,6 +80,40 @@ sign_line(const char *line)
 	return out;
 }
 
+#ifdef FUZZ_DECRYPT
+/* Replaces a "Bearer SEAL:<claims>" line by a JWE around a JWS. */
+static char *
+seal_line(const char *line)
+{
+	char	*jws, *out;
+	size_t	 n = strlen(AUTH_PREFIX), max, t;
+
+	/* Signs "Bearer SIGN:<claims>": the same length as SEAL. */
+	if ((jws = strdup(line)) == NULL)
+		return NULL;
+	memcpy(jws + strlen(AUTH_PREFIX), "SIGN", 4);
+	out = sign_line(jws);
+	free(jws);
+	if ((jws = out) == NULL)
+		return NULL;
+	max = n + (strlen(jws) - n) / 3 * 4 + 600;
+	if ((out = malloc(max)) == NULL) {
+		free(jws);
+		return NULL;
+	}
+	memcpy(out, AUTH_PREFIX, n);
+	t = fuzz_seal(FUZZ_SEAL_HEADER, strlen(FUZZ_SEAL_HEADER),
+	    (const uint8_t *)jws + n, strlen(jws) - n, out + n, max - n - 1);
+	free(jws);
+	if (t == 0) {
+		free(out);
+		return NULL;
+	}
+	out[n + t] = '\0';
+	return out;
+}
+#endif
+
 static void
 check_answer(const char *out, size_t n)
 {
@@ -103,14 +150,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 nenv = 0, nowned = 0, hlen, i;
 	const uint8_t		*sep;
 
-	if (size < 1)
+	if (size < CTL_BYTES)
 		return 0;
 	/* The variables end at the first empty line; the body follows. */
-	sep = memmem(data + 1, size - 1, "\n\n", 2);
-	hlen = sep != NULL ? (size_t)(sep - (data + 1)) : size - 1;
+	sep = memmem(data + CTL_BYTES, size - CTL_BYTES, "\n\n", 2);
+	hlen = sep != NULL ? (size_t)(sep - (data + CTL_BYTES)) :
+	    size - CTL_BYTES;
 	if ((text = malloc(hlen + 1)) == NULL)
 		return 0;
-	memcpy(text, data + 1, hlen);
+	memcpy(text, data + CTL_BYTES, hlen);
 	text[hlen] = '\0';
 	for (line = text; line != NULL && nenv < ENV_MAX; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
@@ -118,16 +166,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strncmp(line, SIGN_PREFIX, strlen(SIGN_PREFIX)) == 0 &&
 		    (owned[nowned] = sign_line(line)) != NULL)
 			line = owned[nowned++];
+#ifdef FUZZ_DECRYPT
+		else if (strncmp(line, SEAL_PREFIX, strlen(SEAL_PREFIX)) ==
+		    0 && (owned[nowned] = seal_line(line)) != NULL)
+			line = owned[nowned++];
+#endif
 		env[nenv++] = line;
 	}
 	env[nenv] = NULL;
 
 	cfg = e->cfg;
 	cfg.api_version = (enum api_version)((data[0] >> 1) % API__MAX);
-	/* No decryption key, no single-use store: both stay NULL. */
+	/* No single-use store: it stays NULL. */
 	memset(&svc, 0, sizeof(svc));
 	svc.auth.cfg = &cfg;
 	svc.auth.keys = &e->keys;
+#ifdef FUZZ_DECRYPT
+	svc.auth.deckeys = fuzz_deckeys((data[1] & 1) + 1);
+	cfg.require_encrypted = (data[1] & 2) != 0;
+#endif
 	body.p = sep != NULL ? sep + 2 : data + size;
 	body.len = (size_t)(data + size - body.p);
 	body.off = 0;
