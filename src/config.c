@@ -169,17 +169,26 @@ set_number(long *dst, const char *v, long min, long max, const char *what,
 	return 0;
 }
 
+/* The one spelling of a switch: yes or no. */
+static int
+set_yes_no(int *on, const char *key, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+		*on = strcmp(v, "yes") == 0;
+		return 0;
+	}
+	snprintf(err, errlen, "%s must be yes or no", key);
+	return -1;
+}
+
 static int
 set_single_use(struct config *c, const char *v, char *err, size_t errlen)
 {
-	if (strcmp(v, "yes") == 0)
-		c->single_use = 1;
-	else if (strcmp(v, "no") == 0)
-		c->single_use = 0;
-	else {
-		snprintf(err, errlen, "single_use must be yes or no");
+	int	 on;
+
+	if (set_yes_no(&on, "single_use", v, err, errlen) == -1)
 		return -1;
-	}
+	c->single_use = on;
 	return 0;
 }
 
@@ -231,14 +240,11 @@ static int
 set_syscall_filter(struct config *c, const char *v, char *err,
     size_t errlen)
 {
-	if (strcmp(v, "yes") == 0)
-		c->syscall_filter = 1;
-	else if (strcmp(v, "no") == 0)
-		c->syscall_filter = 0;
-	else {
-		snprintf(err, errlen, "syscall_filter must be yes or no");
+	int	 on;
+
+	if (set_yes_no(&on, "syscall_filter", v, err, errlen) == -1)
 		return -1;
-	}
+	c->syscall_filter = on;
 	return 0;
 }
 
@@ -338,14 +344,11 @@ static int
 set_require_encrypted(struct config *c, const char *v, char *err,
     size_t errlen)
 {
-	if (strcmp(v, "yes") == 0)
-		c->require_encrypted = true;
-	else if (strcmp(v, "no") == 0)
-		c->require_encrypted = false;
-	else {
-		snprintf(err, errlen, "require_encrypted must be yes or no");
+	int	 on;
+
+	if (set_yes_no(&on, "require_encrypted", v, err, errlen) == -1)
 		return -1;
-	}
+	c->require_encrypted = on;
 	return 0;
 }
 

@@ -6,8 +6,11 @@
  */
 #include <string.h>
 
+#include <stdio.h>
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 
 #include "sig.h"
 
@@ -93,6 +96,46 @@ sig_verify(const struct sig_key *key, enum sig_alg a,
 	/* A failure leaves OpenSSL's reasons queued: drop them here. */
 	if ((rc = d->verify(key, d, msg, msglen, sig, siglen)) != 0)
 		ERR_clear_error();
+	return rc;
+}
+
+/*
+ * The EVP public key of type name from the parameters in bld, checked
+ * (a point on its curve, a usable modulus and exponent) before it is
+ * taken: once per key set, never per request.
+ */
+int
+sig_key_import(struct sig_key *k, enum sig_kty t, const char *name,
+    OSSL_PARAM_BLD *bld, const char *bad, char *err, size_t errlen)
+{
+	OSSL_PARAM	*params = NULL;
+	EVP_PKEY_CTX	*ctx = NULL, *chk = NULL;
+	EVP_PKEY	*pkey = NULL;
+	int		 rc = -1;
+
+	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, name, NULL)) == NULL ||
+	    EVP_PKEY_fromdata_init(ctx) != 1) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
+	    (chk = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
+	    EVP_PKEY_public_check(chk) != 1) {
+		snprintf(err, errlen, "%s", bad);
+		goto out;
+	}
+	k->type = t;
+	k->pkey = pkey;
+	pkey = NULL;
+	rc = 0;
+out:
+	if (rc != 0)
+		ERR_clear_error();
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(chk);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
 	return rc;
 }
 

@@ -80,6 +80,11 @@ int	sig_key_ec(struct sig_key *, enum sig_kty, const unsigned char *x,
 int	sig_key_rsa(struct sig_key *, const unsigned char *n, size_t nlen,
 	    const unsigned char *e, size_t elen, char *err, size_t errlen);
 void	sig_key_free(struct sig_key *);
+/* For sig_ecdsa.c and sig_rsa.c: an OSSL_PARAM_BLD made into a key. */
+struct ossl_param_bld_st;
+int	sig_key_import(struct sig_key *, enum sig_kty, const char *name,
+	    struct ossl_param_bld_st *, const char *bad, char *err,
+	    size_t errlen);
 
 /* The verifiers of the table. */
 int	sig_eddsa_verify(const struct sig_key *, const struct sig_def *,

@@ -39,10 +39,8 @@ sig_key_ec(struct sig_key *k, enum sig_kty t, const unsigned char *x,
 {
 	unsigned char	 pt[1 + 2 * EC_COORD_MAX];
 	const char	*group = NULL;
+	char		 bad[64];
 	OSSL_PARAM_BLD	*bld = NULL;
-	OSSL_PARAM	*params = NULL;
-	EVP_PKEY_CTX	*ctx = NULL, *chk = NULL;
-	EVP_PKEY	*pkey = NULL;
 	size_t		 n = ec_coord(t, &group);
 	int		 rc = -1;
 
@@ -50,39 +48,22 @@ sig_key_ec(struct sig_key *k, enum sig_kty t, const unsigned char *x,
 	if (n == 0 || xlen != n || ylen != n) {
 		snprintf(err, errlen, "\"x\" and \"y\" must be %zu bytes each",
 		    n);
-		goto out;
+		return -1;
 	}
 	/* The uncompressed point: 0x04, x, y (SEC 1 2.3.3). */
 	pt[0] = 0x04;
 	memcpy(pt + 1, x, n);
 	memcpy(pt + 1 + n, y, n);
+	snprintf(bad, sizeof(bad), "\"x\" and \"y\" are not a point on %s",
+	    sig_kty_name(t));
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
 	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
 	    group, 0) ||
 	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt,
-	    1 + 2 * n) ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(ctx) != 1) {
+	    1 + 2 * n))
 		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
-	    (chk = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
-	    EVP_PKEY_public_check(chk) != 1) {
-		snprintf(err, errlen, "\"x\" and \"y\" are not a point on %s",
-		    sig_kty_name(t));
-		goto out;
-	}
-	k->type = t;
-	k->pkey = pkey;
-	pkey = NULL;
-	rc = 0;
-out:
-	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(chk);
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
+	else
+		rc = sig_key_import(k, t, "EC", bld, bad, err, errlen);
 	OSSL_PARAM_BLD_free(bld);
 	return rc;
 }

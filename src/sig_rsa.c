@@ -20,9 +20,6 @@ sig_key_rsa(struct sig_key *k, const unsigned char *n, size_t nlen,
     const unsigned char *e, size_t elen, char *err, size_t errlen)
 {
 	OSSL_PARAM_BLD	*bld = NULL;
-	OSSL_PARAM	*params = NULL;
-	EVP_PKEY_CTX	*ctx = NULL, *chk = NULL;
-	EVP_PKEY	*pkey = NULL;
 	BIGNUM		*bn = NULL, *be = NULL;
 	int		 bits, rc = -1;
 
@@ -45,29 +42,12 @@ sig_key_rsa(struct sig_key *k, const unsigned char *n, size_t nlen,
 	}
 	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(ctx) != 1) {
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
 		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
-	    (chk = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
-	    EVP_PKEY_public_check(chk) != 1) {
-		snprintf(err, errlen, "\"n\" and \"e\" are not an RSA public "
-		    "key");
-		goto out;
-	}
-	k->type = SIG_KEY_RSA;
-	k->pkey = pkey;
-	pkey = NULL;
-	rc = 0;
+	else
+		rc = sig_key_import(k, SIG_KEY_RSA, "RSA", bld,
+		    "\"n\" and \"e\" are not an RSA public key", err, errlen);
 out:
-	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(chk);
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(bn);
 	BN_free(be);
