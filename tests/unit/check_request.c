@@ -66,12 +66,13 @@ body_setup(const char *data, size_t len, const char *cl, int until_eof)
 static char **
 envdup(const char *const *v)
 {
-	static char	*env[32];
+	static char	*env[32], text[32][128];
 	size_t		 i;
 
 	for (i = 0; v[i] != NULL; i++) {
 		ck_assert_uint_lt(i, 31);
-		ck_assert_ptr_nonnull(env[i] = strdup(v[i]));
+		ck_assert_uint_lt(strlen(v[i]), sizeof(text[i]));
+		env[i] = strcpy(text[i], v[i]);
 	}
 	env[i] = NULL;
 	return env;

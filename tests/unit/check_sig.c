@@ -179,50 +179,52 @@ END_TEST
 
 START_TEST(rsa_modulus_bounds)
 {
+	struct sig_key	 k;
 	unsigned char	 n[1100], e[3] = { 1, 0, 1 };
 
-	/* 1024, 2047 and 8193 bits: refused (2048 bits, the RFC key, is taken). */
+	/* 1024, 2047 and 8193 bits: refused (2048, the RFC key, is taken). */
 	memset(n, 0xc5, sizeof(n));
-	ck_assert_int_eq(sig_key_rsa(&rsa, n, 128, e, 3, err, sizeof(err)), -1);
+	ck_assert_int_eq(sig_key_rsa(&k, n, 128, e, 3, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "RSA modulus of 1024 bits (2048 to 8192 "
 	    "accepted)");
 	n[0] = 0x45;
-	ck_assert_int_eq(sig_key_rsa(&rsa, n, 256, e, 3, err, sizeof(err)), -1);
+	ck_assert_int_eq(sig_key_rsa(&k, n, 256, e, 3, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "RSA modulus of 2047 bits (2048 to 8192 "
 	    "accepted)");
 	n[0] = 0x01;
-	ck_assert_int_eq(sig_key_rsa(&rsa, n, 1025, e, 3, err, sizeof(err)), -1);
+	ck_assert_int_eq(sig_key_rsa(&k, n, 1025, e, 3, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "RSA modulus of 8193 bits (2048 to 8192 "
 	    "accepted)");
 	n[0] = 0xc5;
 	/* An even exponent, and e = 1. */
 	e[2] = 2;
-	ck_assert_int_eq(sig_key_rsa(&rsa, n + 1, 256, e, 3, err,
+	ck_assert_int_eq(sig_key_rsa(&k, n + 1, 256, e, 3, err,
 	    sizeof(err)), -1);
-	ck_assert_int_eq(sig_key_rsa(&rsa, n + 1, 256, e + 2, 1, err,
+	ck_assert_int_eq(sig_key_rsa(&k, n + 1, 256, e + 2, 1, err,
 	    sizeof(err)), -1);
-	ck_assert_ptr_null(rsa.pkey);
+	ck_assert_ptr_null(k.pkey);
 }
 END_TEST
 
 START_TEST(ec_point_checked)
 {
+	struct sig_key	 k;
 	unsigned char	 x[32], y[48];
 
 	dec(x, sizeof(x), A3_X);
 	dec(y, sizeof(y), A3_Y);
 	y[31] ^= 1;		/* off the curve */
-	ck_assert_int_eq(sig_key_ec(&p256, SIG_KEY_P256, x, 32, y, 32, err,
+	ck_assert_int_eq(sig_key_ec(&k, SIG_KEY_P256, x, 32, y, 32, err,
 	    sizeof(err)), -1);
 	ck_assert_str_eq(err, "\"x\" and \"y\" are not a point on EC P-256");
 	y[31] ^= 1;
 	/* The P-256 point given as P-384, and coordinates of other sizes. */
-	ck_assert_int_eq(sig_key_ec(&p256, SIG_KEY_P384, x, 32, y, 32, err,
+	ck_assert_int_eq(sig_key_ec(&k, SIG_KEY_P384, x, 32, y, 32, err,
 	    sizeof(err)), -1);
-	ck_assert_int_eq(sig_key_ec(&p256, SIG_KEY_P256, x, 31, y, 32, err,
+	ck_assert_int_eq(sig_key_ec(&k, SIG_KEY_P256, x, 31, y, 32, err,
 	    sizeof(err)), -1);
 	ck_assert_str_eq(err, "\"x\" and \"y\" must be 32 bytes each");
-	ck_assert_ptr_null(p256.pkey);
+	ck_assert_ptr_null(k.pkey);
 }
 END_TEST
 
