@@ -525,9 +525,13 @@ open_as_user(int dfd, const char *base, uid_t owner, gid_t group)
 	gid_t	 egid = getegid();
 	int	 fd, e, switched = owner != (uid_t)-1 && geteuid() == 0;
 
-	if (switched && (setegid(group) == -1 || seteuid(owner) == -1)) {
+	if (switched && setegid(group) == -1)
+		return -1;
+	if (switched && seteuid(owner) == -1) {
+		/* Start-up fails either way; say the worse failure. */
 		e = errno;
-		(void)setegid(egid);
+		if (setegid(egid) == -1)
+			e = errno;
 		errno = e;
 		return -1;
 	}
