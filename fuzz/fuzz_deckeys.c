@@ -40,7 +40,8 @@ parse(struct deckeys *set, const uint8_t *data, size_t size, int flags)
 		    &set->keys[i])
 			__builtin_trap();	/* a key it cannot find */
 	}
-	if ((deckeys_find(set, NULL, 0) != NULL) != (set->n == 1))
+	/* A JWE must name its key, even in a set of one (issue 12, 7). */
+	if (deckeys_find(set, NULL, 0) != NULL)
 		__builtin_trap();
 	return 0;
 }
