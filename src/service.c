@@ -46,6 +46,10 @@ service_token(const struct service *svc, const struct request *req,
 	case AUTH_INVALID:
 		out->detail = ar->detail;
 		goto invalid;
+	case AUTH_UNAVAILABLE:
+		out->detail = ar->detail;
+		response_error(resp, v, NVE_UNAVAILABLE, NULL);
+		return -1;
 	default:
 		out->detail = ar->detail;
 		response_error(resp, v, NVE_INTERNAL, NULL);
