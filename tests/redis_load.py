@@ -12,6 +12,10 @@ FastCGI to several worker pools at once.
         for each request.
     redis_load.py fresh KEY.key ISS AUD N
         prints N fresh tokens, one a line.
+    redis_load.py timed KEY.key ISS AUD N SOCKET
+        N fresh tokens minted first, then sent one after the other; prints
+        the 200s and the latency per request in microseconds (mean,
+        median, 99th percentile).
     redis_load.py resend KEY.key ISS AUD SOCKET... <TOKENS
         sends each token of standard input once, over the sockets in
         turn; prints one status line per token.
@@ -122,6 +126,17 @@ def main():
         race(m, int(sys.argv[5]), sys.argv[6:])
     elif cmd == "load":
         load(m, sys.argv[5], sys.argv[6:])
+    elif cmd == "timed":
+        toks = [m.mint() for _ in range(int(sys.argv[5]))]
+        lat, ok = [], 0
+        for tok in toks:
+            t0 = time.perf_counter()
+            ok += send(sys.argv[6], tok)[0].startswith("Status: 200")
+            lat.append((time.perf_counter() - t0) * 1e6)
+        lat.sort()
+        print(f"ok={ok} mean_us={sum(lat) / len(lat):.0f} "
+              f"p50_us={lat[len(lat) // 2]:.0f} "
+              f"p99_us={lat[len(lat) * 99 // 100]:.0f}")
     elif cmd == "resend":
         socks = sys.argv[5:]
         for i, tok in enumerate(t for t in sys.stdin.read().split() if t):
