@@ -252,7 +252,7 @@ set_single_use_store(struct config *c, const char *v, char *err,
 
 /*
  * Only the scheme is checked here, so that the error names the line;
- * redis_url.c reads the rest, and start-up stops on what it refuses.
+ * store_redis.c reads the rest, and start-up stops on what it refuses.
  */
 static int
 set_redis_url(struct config *c, const char *v, char *err, size_t errlen)
