@@ -28,11 +28,11 @@
  * again is still the same token.
  */
 static void
-auth_token_key(unsigned char key[REPLAY_KEY_BYTES], const char *jws,
+auth_token_key(unsigned char key[STORE_KEY_BYTES], const char *jws,
     const struct token_result *tr)
 {
 	if (tr->claims.has_jti)
-		memcpy(key, tr->claims.jti_hash, REPLAY_KEY_BYTES);
+		memcpy(key, tr->claims.jti_hash, STORE_KEY_BYTES);
 	else
 		replay_key_token(key, jws, tr->signed_len);
 }
@@ -44,23 +44,29 @@ auth_single_use(const struct auth *a, const unsigned char *key,
 {
 	double		 until = c->exp + (double)a->cfg->leeway;
 	int64_t		 expires;
-	enum replay_err	 re;
+	enum store_err	 se;
+	const char	*why;
 
 	/* Remembered for as long as the token would be accepted. */
 	if (until >= 9.2e18)
 		expires = INT64_MAX;
 	else if ((double)(expires = (int64_t)until) < until)
 		expires++;
-	switch ((re = replay_use(a->replay, key, expires, (int64_t)now))) {
-	case REPLAY_OK:
+	se = store_use(a->store, key, expires, (int64_t)now, &why);
+	switch (se) {
+	case STORE_OK:
 		return AUTH_OK;
-	case REPLAY_SEEN:
-	case REPLAY_FULL:
+	case STORE_SEEN:
+	case STORE_FULL:
 		/* A full store fails closed; the log line says why. */
-		res->detail = replay_strerror(re);
+		res->detail = store_strerror(se);
 		return AUTH_INVALID;
+	case STORE_UNAVAILABLE:
+		/* Not knowing whether it was used is no pass either. */
+		res->detail = why != NULL ? why : store_strerror(se);
+		return AUTH_UNAVAILABLE;
 	default:
-		res->detail = replay_strerror(REPLAY_FAILED);
+		res->detail = why != NULL ? why : store_strerror(se);
 		return AUTH_INTERNAL;
 	}
 }
@@ -70,7 +76,7 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
     struct auth_result *res)
 {
 	char			 inner[TOKEN_MAX + 1];
-	unsigned char		 key[REPLAY_KEY_BYTES];
+	unsigned char		 key[STORE_KEY_BYTES];
 	struct token_result	*tr = &res->tok;
 	size_t			 ilen;
 	enum jwe_err		 je;
@@ -105,7 +111,7 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
 		goto out;
 	}
-	if (a->replay != NULL) {
+	if (a->store != NULL) {
 		auth_token_key(key, tok, tr);
 		if ((rc = auth_single_use(a, key, &tr->claims, now, res)) !=
 		    AUTH_OK)

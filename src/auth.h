@@ -14,20 +14,21 @@
 #include "config.h"
 #include "deckeys.h"
 #include "jwks.h"
-#include "replay.h"
+#include "store.h"
 #include "token.h"
 
 struct auth {
 	const struct config	*cfg;
 	const struct jwks	*keys;
 	const struct deckeys	*deckeys;	/* NULL: no decryption key */
-	struct replay		*replay;	/* single_use = yes, else NULL */
+	struct store		*store;		/* single_use = yes, else NULL */
 };
 
 enum auth_err {
 	AUTH_OK = 0,
 	AUTH_INVALID,		/* 401 invalid_token: detail says why */
 	AUTH_INTERNAL,		/* 500: the store failed, not the token */
+	AUTH_UNAVAILABLE,	/* 503: the store did not answer; no pass */
 	AUTH__MAX
 };
 

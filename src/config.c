@@ -28,6 +28,12 @@ enum config_key {
 	KEY_SINGLE_USE,
 	KEY_SINGLE_USE_FILE,
 	KEY_SINGLE_USE_CAPACITY,
+	KEY_SINGLE_USE_STORE,
+	KEY_REDIS_URL,
+	KEY_REDIS_PASSWORD_FILE,
+	KEY_REDIS_TIMEOUT,
+	KEY_REDIS_KEY_PREFIX,
+	KEY_REDIS_KEY_SECRET_FILE,
 	KEY_MAX_TOKEN_LIFETIME,
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
@@ -58,6 +64,17 @@ static int	set_single_use_file(struct config *, const char *, char *,
 		    size_t);
 static int	set_single_use_capacity(struct config *, const char *, char *,
 		    size_t);
+static int	set_single_use_store(struct config *, const char *, char *,
+		    size_t);
+static int	set_redis_url(struct config *, const char *, char *, size_t);
+static int	set_redis_password_file(struct config *, const char *, char *,
+		    size_t);
+static int	set_redis_timeout(struct config *, const char *, char *,
+		    size_t);
+static int	set_redis_key_prefix(struct config *, const char *, char *,
+		    size_t);
+static int	set_redis_key_secret_file(struct config *, const char *,
+		    char *, size_t);
 static int	set_max_token_lifetime(struct config *, const char *, char *,
 		    size_t);
 static int	set_user(struct config *, const char *, char *, size_t);
@@ -84,6 +101,16 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_SINGLE_USE_FILE] =	{ "single_use_file", 0, set_single_use_file },
 	[KEY_SINGLE_USE_CAPACITY] = { "single_use_capacity", 0,
 				    set_single_use_capacity },
+	[KEY_SINGLE_USE_STORE] = { "single_use_store", 0,
+				    set_single_use_store },
+	[KEY_REDIS_URL] =	{ "redis_url", 0, set_redis_url },
+	[KEY_REDIS_PASSWORD_FILE] = { "redis_password_file", 0,
+				    set_redis_password_file },
+	[KEY_REDIS_TIMEOUT] =	{ "redis_timeout", 0, set_redis_timeout },
+	[KEY_REDIS_KEY_PREFIX] = { "redis_key_prefix", 0,
+				    set_redis_key_prefix },
+	[KEY_REDIS_KEY_SECRET_FILE] = { "redis_key_secret_file", 0,
+				    set_redis_key_secret_file },
 	[KEY_MAX_TOKEN_LIFETIME] = { "max_token_lifetime", 0,
 				    set_max_token_lifetime },
 	[KEY_USER] =		{ "user", 0, set_user },
@@ -206,6 +233,78 @@ set_single_use_capacity(struct config *c, const char *v, char *err,
 	return set_number(&c->single_use_capacity, v, 1,
 	    CONFIG_SINGLE_USE_CAPACITY_MAX, "single_use_capacity (tokens)",
 	    err, errlen);
+}
+
+static int
+set_single_use_store(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	if (strcmp(v, "file") == 0)
+		c->single_use_store = CONFIG_STORE_FILE;
+	else if (strcmp(v, "redis") == 0)
+		c->single_use_store = CONFIG_STORE_REDIS;
+	else {
+		snprintf(err, errlen, "single_use_store must be file or redis");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Only the scheme is checked here, so that the error names the line;
+ * store_redis.c reads the rest, and start-up stops on what it refuses.
+ */
+static int
+set_redis_url(struct config *c, const char *v, char *err, size_t errlen)
+{
+	if (strncmp(v, "redis://", 8) != 0 && strncmp(v, "rediss://", 9) != 0 &&
+	    strncmp(v, "unix:", 5) != 0) {
+		snprintf(err, errlen, "redis_url must start with redis://, "
+		    "rediss:// or unix:");
+		return -1;
+	}
+	return set_string(&c->redis_url, v, 0, err, errlen);
+}
+
+static int
+set_redis_password_file(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_string(&c->redis_password_file, v, 0, err, errlen);
+}
+
+/* Milliseconds: the worker waits this long for Redis, then answers 503. */
+static int
+set_redis_timeout(struct config *c, const char *v, char *err, size_t errlen)
+{
+	return set_number(&c->redis_timeout, v, 1, 60000,
+	    "redis_timeout (milliseconds)", err, errlen);
+}
+
+/* Printable, no blanks: the prefix is written into every key as it is. */
+static int
+set_redis_key_prefix(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	const char	*p;
+
+	for (p = v; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~')
+			break;
+	if (*p != '\0' || strlen(v) > CONFIG_REDIS_KEY_PREFIX_MAX) {
+		snprintf(err, errlen, "redis_key_prefix must be at most %d "
+		    "printable characters without blanks",
+		    CONFIG_REDIS_KEY_PREFIX_MAX);
+		return -1;
+	}
+	return set_string(&c->redis_key_prefix, v, 1, err, errlen);
+}
+
+static int
+set_redis_key_secret_file(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_string(&c->redis_key_secret_file, v, 0, err, errlen);
 }
 
 static int
@@ -360,6 +459,7 @@ config_defaults(struct config *c)
 	c->api_version = API_V0;
 	c->single_use_capacity = CONFIG_DEFAULT_SINGLE_USE_CAPACITY;
 	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
+	c->redis_timeout = CONFIG_DEFAULT_REDIS_TIMEOUT_MS;
 	c->signing_algs = SIG_ALL;
 	c->syscall_filter = 1;
 }
@@ -400,6 +500,54 @@ config_resolve(char **file, const char *conf_path, char *err, size_t errlen)
 	}
 	free(*file);
 	*file = joined;
+	return 0;
+}
+
+/*
+ * The single-use store's keys, taken together: each store has what it
+ * needs, and no key of the other store is given, so that a line meant
+ * for Redis cannot sit unread beside a file store.
+ */
+static int
+config_store_check(const struct config *c, const int seen[KEY__MAX],
+    char *err, size_t errlen)
+{
+	static const enum config_key redis_keys[] = { KEY_REDIS_URL,
+	    KEY_REDIS_PASSWORD_FILE, KEY_REDIS_TIMEOUT, KEY_REDIS_KEY_PREFIX,
+	    KEY_REDIS_KEY_SECRET_FILE };
+	size_t	 i;
+
+	if (c->single_use_store == CONFIG_STORE_FILE) {
+		for (i = 0; i < sizeof(redis_keys) / sizeof(redis_keys[0]); i++)
+			if (seen[redis_keys[i]]) {
+				snprintf(err, errlen, "%s needs single_use_store "
+				    "= redis", keys[redis_keys[i]].name);
+				return -1;
+			}
+		/* The seen-set must be one file every worker opens. */
+		if (c->single_use && c->single_use_file == NULL) {
+			snprintf(err, errlen, "single_use = yes needs "
+			    "single_use_file");
+			return -1;
+		}
+		return 0;
+	}
+	if (!c->single_use) {
+		snprintf(err, errlen, "single_use_store = redis needs "
+		    "single_use = yes");
+		return -1;
+	}
+	if (c->single_use_file != NULL) {
+		snprintf(err, errlen, "single_use_file is not used with "
+		    "single_use_store = redis");
+		return -1;
+	}
+	if (c->redis_url == NULL || c->redis_key_secret_file == NULL) {
+		snprintf(err, errlen, "single_use_store = redis needs %s",
+		    c->redis_url == NULL ? "redis_url" :
+		    "redis_key_secret_file");
+		return -1;
+	}
 	return 0;
 }
 
@@ -445,7 +593,9 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 	config_defaults(c);
 	if (set_string(&c->phone_claim, "phone_number", 0, why,
 	    sizeof(why)) == -1 ||
-	    set_network_amr(c, "nba mnba", why, sizeof(why)) == -1) {
+	    set_network_amr(c, "nba mnba", why, sizeof(why)) == -1 ||
+	    set_string(&c->redis_key_prefix, CONFIG_DEFAULT_REDIS_KEY_PREFIX,
+	    0, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
@@ -484,16 +634,18 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    "decryption_keys_file", path);
 		goto out;
 	}
-	/* The seen-set must be one file every worker of the pool opens. */
-	if (c->single_use && c->single_use_file == NULL) {
-		snprintf(err, errlen, "%s: single_use = yes needs "
-		    "single_use_file", path);
+	if (config_store_check(c, seen, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
 	if (config_resolve(&c->jwks_file, path, why, sizeof(why)) == -1 ||
 	    config_resolve(&c->decryption_keys_file, path, why,
 	    sizeof(why)) == -1 ||
 	    config_resolve(&c->single_use_file, path, why, sizeof(why))
+	    == -1 ||
+	    config_resolve(&c->redis_password_file, path, why, sizeof(why))
+	    == -1 ||
+	    config_resolve(&c->redis_key_secret_file, path, why, sizeof(why))
 	    == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
@@ -516,6 +668,10 @@ config_free(struct config *c)
 	free(c->phone_claim);
 	free(c->decryption_keys_file);
 	free(c->single_use_file);
+	free(c->redis_url);
+	free(c->redis_password_file);
+	free(c->redis_key_prefix);
+	free(c->redis_key_secret_file);
 	free(c->user);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));

@@ -16,6 +16,15 @@
 #define CONFIG_DEFAULT_SINGLE_USE_CAPACITY	65536
 #define CONFIG_SINGLE_USE_CAPACITY_MAX		1048576
 #define CONFIG_DEFAULT_REQUEST_TIMEOUT		10
+#define CONFIG_DEFAULT_REDIS_TIMEOUT_MS		200
+#define CONFIG_DEFAULT_REDIS_KEY_PREFIX		"nv:used:"
+#define CONFIG_REDIS_KEY_PREFIX_MAX		64
+
+enum config_store {
+	CONFIG_STORE_FILE = 0,	/* the mapped file of one machine */
+	CONFIG_STORE_REDIS,	/* one Redis for every machine */
+	CONFIG_STORE__MAX
+};
 
 struct config {
 	char			*jwks_file;
@@ -31,6 +40,12 @@ struct config {
 	int			 single_use;	/* a token is good for one call */
 	char			*single_use_file; /* the shared seen-set */
 	long			 single_use_capacity;
+	enum config_store	 single_use_store;
+	char			*redis_url;	/* redis://, unix: */
+	char			*redis_password_file; /* NULL: no AUTH */
+	long			 redis_timeout;	/* milliseconds */
+	char			*redis_key_prefix;
+	char			*redis_key_secret_file;
 	long			 max_token_lifetime; /* exp - iat; 0: any */
 	char			*user;		/* to switch to from root */
 	long			 request_timeout; /* seconds per request */

@@ -30,6 +30,7 @@ static const struct error_info error_table[API__MAX][NVE__MAX] = {
 	[NVE_UNSUPPORTED_MEDIA_TYPE] = { 415, "UNSUPPORTED_MEDIA_TYPE",
 	    "The server refuses to accept the request because the payload format is in an unsupported format." },
 	[NVE_INTERNAL] = { 500, "INTERNAL", "Server error" },
+	[NVE_UNAVAILABLE] = { 503, "UNAVAILABLE", "Service unavailable" },
 	},
 	[API_V1] = {
 	[NVE_INVALID_ARGUMENT] = { 400, "INVALID_ARGUMENT",
@@ -52,6 +53,8 @@ static const struct error_info error_table[API__MAX][NVE__MAX] = {
 	[NVE_UNSUPPORTED_MEDIA_TYPE] = { 415, "UNSUPPORTED_MEDIA_TYPE",
 	    "The server refuses to accept the request because the payload format is in an unsupported format." },
 	[NVE_INTERNAL] = { 500, "INTERNAL", "Server error" },
+	/* 1.0.0's own Generic503, without Commonalities 0.6's period. */
+	[NVE_UNAVAILABLE] = { 503, "UNAVAILABLE", "Service unavailable" },
 	},
 	[API_V2] = {
 	[NVE_INVALID_ARGUMENT] = { 400, "INVALID_ARGUMENT",
@@ -76,6 +79,7 @@ static const struct error_info error_table[API__MAX][NVE__MAX] = {
 	    "The server refuses to accept the request because the payload format is in an unsupported format." },
 	[NVE_INTERNAL] = { 500, "INTERNAL",
 	    "Unknown server error. Typically a server bug." },
+	[NVE_UNAVAILABLE] = { 503, "UNAVAILABLE", "Service Unavailable." },
 	},
 };
 

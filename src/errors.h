@@ -23,6 +23,7 @@ enum nv_error {
 	NVE_NOT_ACCEPTABLE,
 	NVE_UNSUPPORTED_MEDIA_TYPE,
 	NVE_INTERNAL,
+	NVE_UNAVAILABLE,	/* the single-use store cannot answer */
 	NVE__MAX
 };
 

@@ -22,10 +22,10 @@
 #include "deckeys.h"
 #include "keys.h"
 #include "listen.h"
-#include "replay.h"
 #include "sandbox.h"
 #include "serve.h"
 #include "service.h"
+#include "store.h"
 
 #define EX_USAGE_CODE	64
 #define EX_CONFIG_CODE	78
@@ -126,9 +126,9 @@ main(int argc, char *argv[])
 		rc = EX_CONFIG_CODE;
 		goto out;
 	}
-	if (cfg.single_use && replay_open(&svc.auth.replay, cfg.single_use_file,
-	    (size_t)cfg.single_use_capacity, su.uid, su.gid, err,
-	    sizeof(err)) == -1) {
+	/* Opened before the sandbox: a Redis connection among the rest. */
+	if (cfg.single_use && store_open(&svc.auth.store, &cfg, su.uid,
+	    su.gid, err, sizeof(err)) == -1) {
 		lerr("%s", err);
 		rc = EX_CONFIG_CODE;
 		goto out;
@@ -157,8 +157,8 @@ main(int argc, char *argv[])
 	if (!cgi && !su.drop && geteuid() == 0)
 		lwarn("running as root: set `user` in the configuration");
 	/* Everything opened: from here on the worker needs no more. */
-	if ((rc = sandbox_enter(cfg.user, &su, cfg.syscall_filter, err,
-	    sizeof(err))) == -1) {
+	if ((rc = sandbox_enter(cfg.user, &su, cfg.syscall_filter,
+	    store_needs_network(svc.auth.store), err, sizeof(err))) == -1) {
 		lerr("%s", err);
 		rc = EX_SOFTWARE_CODE;
 		goto out;
@@ -171,7 +171,7 @@ main(int argc, char *argv[])
 	    serve_fcgi(&svc, &keys, sock, cfg.request_timeout);
 out:
 	deckeys_free(&dec);
-	replay_close(svc.auth.replay);
+	store_close(svc.auth.store);
 	keys_close(&keys);
 	config_free(&cfg);
 	return rc;

@@ -70,7 +70,7 @@ drop_root(const char *name, const struct sandbox_user *u, char *err,
 
 int
 sandbox_enter(const char *name, const struct sandbox_user *u, int filter,
-    char *err, size_t errlen)
+    int net, char *err, size_t errlen)
 {
 	if (u->drop && drop_root(name, u, err, errlen) == -1)
 		return -1;
@@ -86,7 +86,7 @@ sandbox_enter(const char *name, const struct sandbox_user *u, int filter,
 		    "syscall_filter = no in the configuration");
 		return 1;
 	}
-	return sandbox_filter_install(err, errlen);
+	return sandbox_filter_install(net, err, errlen);
 }
 
 void
@@ -105,6 +105,8 @@ sandbox_selftest(const char *what)
 		rc = (int)syscall(SYS_openat, AT_FDCWD, "/", O_WRONLY);
 	else if (strcmp(what, "socket") == 0)
 		rc = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	else if (strcmp(what, "socket-netlink") == 0)
+		rc = (int)syscall(SYS_socket, AF_NETLINK, SOCK_RAW, 0);
 	else {
 		lerr("sandbox self-test: unknown call `%s`", what);
 		_exit(2);
@@ -117,7 +119,7 @@ sandbox_selftest(const char *what)
 
 #ifndef HAVE_SECCOMP
 int
-sandbox_filter_install(char *err, size_t errlen)
+sandbox_filter_install(int net, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "system call filter off: built without "
 	    "libseccomp");

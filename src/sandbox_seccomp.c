@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <seccomp.h>
@@ -20,6 +21,7 @@ enum sc_arg {
 	SC_READ_ONLY,		/* openat: no write, create or truncate */
 	SC_NO_EXEC,		/* mmap, mprotect: no executable pages */
 	SC_SELF,		/* kill, tgkill: this process only */
+	SC_INET,		/* socket: AF_INET, AF_INET6, AF_UNIX */
 };
 
 struct sc_rule {
@@ -85,7 +87,19 @@ static const struct sc_rule sc_rules[] = {
 	{ "exit_group", SC_ANY },
 };
 
+/*
+ * A Redis store reconnects after a failure, from inside the sandbox:
+ * a new socket of the families a redis_url can name, and connect.
+ * Only with single_use_store = redis; the address itself was resolved
+ * before the filter, so no name-service call is needed.
+ */
+static const struct sc_rule sc_net_rules[] = {
+	{ "socket", SC_INET },
+	{ "connect", SC_ANY },
+};
+
 #define SC_RULES	(sizeof(sc_rules) / sizeof(sc_rules[0]))
+#define SC_NET_RULES	(sizeof(sc_net_rules) / sizeof(sc_net_rules[0]))
 
 size_t
 sandbox_filter_size(void)
@@ -101,8 +115,20 @@ static int
 sc_add(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
 {
 	struct scmp_arg_cmp	 cmp;
+	static const int	 families[] = { AF_INET, AF_INET6, AF_UNIX };
+	size_t			 i;
+	int			 e;
 
 	switch (r->arg) {
+	case SC_INET:
+		for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+			cmp = (struct scmp_arg_cmp){ 0, SCMP_CMP_EQ,
+			    (scmp_datum_t)families[i], 0 };
+			if ((e = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+			    nr, 1, &cmp)) != 0)
+				return e;
+		}
+		return 0;
 	case SC_READ_ONLY:
 		cmp = (struct scmp_arg_cmp){ 2, SCMP_CMP_MASKED_EQ,
 		    O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY };
@@ -143,12 +169,32 @@ sc_unfilterable(void)
 	return 0;
 }
 
+/* Adds each rule of the table; a call this architecture lacks is none. */
+static int
+sc_add_table(scmp_filter_ctx ctx, const struct sc_rule *rules, size_t n,
+    char *err, size_t errlen)
+{
+	size_t	 i;
+	int	 nr, e;
+
+	for (i = 0; i < n; i++) {
+		if ((nr = seccomp_syscall_resolve_name(rules[i].name)) ==
+		    __NR_SCMP_ERROR || nr < 0)
+			continue;
+		if ((e = sc_add(ctx, &rules[i], nr)) != 0) {
+			snprintf(err, errlen, "seccomp: rule for %s: %s",
+			    rules[i].name, strerror(-e));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
-sandbox_filter_install(char *err, size_t errlen)
+sandbox_filter_install(int net, char *err, size_t errlen)
 {
 	scmp_filter_ctx	 ctx;
-	size_t		 i;
-	int		 nr, rc = -1, e;
+	int		 rc = -1, e;
 
 	if (sc_unfilterable()) {
 		snprintf(err, errlen, "system call filter off: sanitizer "
@@ -159,17 +205,10 @@ sandbox_filter_install(char *err, size_t errlen)
 		snprintf(err, errlen, "seccomp: cannot initialise");
 		return -1;
 	}
-	for (i = 0; i < SC_RULES; i++) {
-		/* A call this architecture lacks needs no rule. */
-		if ((nr = seccomp_syscall_resolve_name(sc_rules[i].name)) ==
-		    __NR_SCMP_ERROR || nr < 0)
-			continue;
-		if ((e = sc_add(ctx, &sc_rules[i], nr)) != 0) {
-			snprintf(err, errlen, "seccomp: rule for %s: %s",
-			    sc_rules[i].name, strerror(-e));
-			goto out;
-		}
-	}
+	if (sc_add_table(ctx, sc_rules, SC_RULES, err, errlen) == -1 ||
+	    (net && sc_add_table(ctx, sc_net_rules, SC_NET_RULES, err,
+	    errlen) == -1))
+		goto out;
 	if ((e = seccomp_load(ctx)) != 0) {
 		snprintf(err, errlen, "seccomp: cannot load the filter: %s",
 		    strerror(-e));

@@ -1,10 +1,11 @@
 /*
  * The request pipeline.  The first failing check answers, in this
  * order: path (404), method (405), x-correlator under v2 (400), Accept
- * (406), token (401, then 403 for scope, amr and phone number),
- * Content-Type (415), body (400).  The token is checked before the
- * body is read, so an unauthenticated client cannot make the worker
- * parse anything of its choosing.  What a token is and how it is
+ * (406), token (401, then 403 for scope, amr and phone number; 503
+ * when the single-use store cannot answer), Content-Type (415), body
+ * (400).  The token is checked before the body is read, so an
+ * unauthenticated client cannot make the worker parse anything of its
+ * choosing.  What a token is and how it is
  * checked is auth.c's; the route's handler is router.c's.
  */
 #include <stdint.h>
@@ -46,6 +47,10 @@ service_token(const struct service *svc, const struct request *req,
 	case AUTH_INVALID:
 		out->detail = ar->detail;
 		goto invalid;
+	case AUTH_UNAVAILABLE:
+		out->detail = ar->detail;
+		response_error(resp, v, NVE_UNAVAILABLE, NULL);
+		return -1;
 	default:
 		out->detail = ar->detail;
 		response_error(resp, v, NVE_INTERNAL, NULL);

@@ -274,6 +274,82 @@ START_TEST(relative_jwks_file)
 }
 END_TEST
 
+START_TEST(redis_store)
+{
+	char	*path, want[1200];
+
+	/* The defaults: the file store, 200 ms, nv:used:. */
+	ck_assert_int_eq(load(REQUIRED, NULL), 0);
+	ck_assert_int_eq(c.single_use_store, CONFIG_STORE_FILE);
+	ck_assert_int_eq(c.redis_timeout, 200);
+	ck_assert_str_eq(c.redis_key_prefix, "nv:used:");
+	ck_assert_ptr_null(c.redis_url);
+	config_free(&c);
+	/* Every key, the files taken from the configuration's folder. */
+	ck_assert_int_eq(load(REQUIRED "single_use = yes\n"
+	    "single_use_store = redis\n"
+	    "redis_url = redis://10.0.0.5:6380/2\n"
+	    "redis_password_file = redis.pw\n"
+	    "redis_timeout = 1500\n"
+	    "redis_key_prefix = np:\n"
+	    "redis_key_secret_file = /etc/nv/redis.key\n", &path), 0);
+	ck_assert_int_eq(c.single_use_store, CONFIG_STORE_REDIS);
+	ck_assert_str_eq(c.redis_url, "redis://10.0.0.5:6380/2");
+	snprintf(want, sizeof(want), "%s/redis.pw", dir);
+	ck_assert_str_eq(c.redis_password_file, want);
+	ck_assert_int_eq(c.redis_timeout, 1500);
+	ck_assert_str_eq(c.redis_key_prefix, "np:");
+	ck_assert_str_eq(c.redis_key_secret_file, "/etc/nv/redis.key");
+	ck_assert_ptr_null(c.single_use_file);
+	config_free(&c);
+	free(path);
+	ck_assert_int_eq(load(REQUIRED "single_use = yes\n"
+	    "single_use_store = redis\nredis_url = unix:/run/redis.sock\n"
+	    "redis_key_secret_file = k\n", NULL), 0);
+	snprintf(want, sizeof(want), "%s/k", dir);
+	ck_assert_str_eq(c.redis_key_secret_file, want);
+	ck_assert_ptr_null(c.redis_password_file);
+}
+END_TEST
+
+START_TEST(bad_redis_store)
+{
+	load_fails(REQUIRED "single_use_store = memcached\n", 4,
+	    "single_use_store must be file or redis");
+	load_fails(REQUIRED "redis_url = http://r\n", 4,
+	    "redis_url must start with redis://, rediss:// or unix:");
+	load_fails(REQUIRED "redis_timeout = 0\n", 4,
+	    "redis_timeout (milliseconds) must be a whole number from 1 to "
+	    "60000");
+	load_fails(REQUIRED "redis_key_prefix = a\tb\n", 4,
+	    "redis_key_prefix must be at most 64 printable characters "
+	    "without blanks");
+	load_fails(REQUIRED "redis_key_prefix = "
+	    "0123456789012345678901234567890123456789012345678901234567890123"
+	    "4\n", 4, "redis_key_prefix must be at most 64 printable "
+	    "characters without blanks");
+	/* Keys of the store taken together. */
+	load_fails(REQUIRED "single_use = yes\nsingle_use_store = redis\n"
+	    "redis_key_secret_file = k\n", 0,
+	    "single_use_store = redis needs redis_url");
+	load_fails(REQUIRED "single_use = yes\nsingle_use_store = redis\n"
+	    "redis_url = redis://r\n", 0,
+	    "single_use_store = redis needs redis_key_secret_file");
+	load_fails(REQUIRED "single_use_store = redis\nredis_url = redis://r\n"
+	    "redis_key_secret_file = k\n", 0,
+	    "single_use_store = redis needs single_use = yes");
+	load_fails(REQUIRED "single_use = yes\nsingle_use_store = redis\n"
+	    "redis_url = redis://r\nredis_key_secret_file = k\n"
+	    "single_use_file = s\n", 0,
+	    "single_use_file is not used with single_use_store = redis");
+	load_fails(REQUIRED "single_use = yes\nsingle_use_file = s\n"
+	    "redis_timeout = 100\n", 0,
+	    "redis_timeout needs single_use_store = redis");
+	load_fails(REQUIRED "single_use = yes\nsingle_use_store = file\n",
+	    0, "single_use = yes needs single_use_file");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -295,6 +371,8 @@ config_suite(void)
 	tcase_add_test(tc, long_line);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, relative_jwks_file);
+	tcase_add_test(tc, redis_store);
+	tcase_add_test(tc, bad_redis_store);
 	suite_add_tcase(s, tc);
 	return s;
 }

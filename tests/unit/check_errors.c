@@ -20,6 +20,7 @@ static const int statuses[NVE__MAX] = {
 	[NVE_NOT_ACCEPTABLE] = 406,
 	[NVE_UNSUPPORTED_MEDIA_TYPE] = 415,
 	[NVE_INTERNAL] = 500,
+	[NVE_UNAVAILABLE] = 503,
 };
 
 START_TEST(table_complete)
