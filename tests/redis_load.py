@@ -3,9 +3,10 @@
 python3-cryptography, the claims nv-token mint writes), sent over
 FastCGI to several worker pools at once.
 
-    redis_load.py race KEY.key ISS AUD N SOCKET...
-        one token sent N times at once, spread over the sockets in turn;
-        prints one status line per request.
+    redis_load.py race KEY.key ISS AUD N TARGET...
+        one token sent N times at once, spread over the targets in turn
+        (a FastCGI socket, or http://HOST:PORT of a web server in front
+        of one); prints one status line per request.
     redis_load.py load KEY.key ISS AUD STOPFILE SOCKET...
         fresh tokens, each sent once, by 4 threads over the sockets in
         turn, until STOPFILE exists; prints STATUS TAB BODY TAB TOKEN
@@ -80,6 +81,27 @@ def send(sock, tok):
     return head.split("\r\n", 1)[0], body
 
 
+def send_http(url, tok):
+    """The same request through a web server: its status as a Status line."""
+    import http.client
+    host, port = url[len("http://"):].rsplit(":", 1)
+    c = http.client.HTTPConnection(host, int(port), timeout=20)
+    try:
+        c.request("POST", PATH, BODY, {"Authorization": "Bearer " + tok,
+                                       "Content-Type": "application/json",
+                                       "Accept": "application/json"})
+        r = c.getresponse()
+        return "Status: %d %s" % (r.status, r.reason), r.read().decode()
+    finally:
+        c.close()
+
+
+def send_to(target, tok):
+    if target.startswith("http://"):
+        return send_http(target, tok)
+    return send(target, tok)
+
+
 def race(m, n, socks):
     tok = m.mint()
     go = threading.Barrier(n)
@@ -87,7 +109,7 @@ def race(m, n, socks):
 
     def one(i):
         go.wait()
-        out[i] = send(socks[i % len(socks)], tok)[0]
+        out[i] = send_to(socks[i % len(socks)], tok)[0]
     ts = [threading.Thread(target=one, args=(i,)) for i in range(n)]
     for t in ts:
         t.start()
