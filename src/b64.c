@@ -3,6 +3,8 @@
  * sure no padding, no standard-alphabet character and no ignored byte
  * slips through, so one token has exactly one encoding.
  */
+#include <stdlib.h>
+
 #include <sodium.h>
 
 #include "b64.h"
@@ -43,4 +45,17 @@ b64url_encode(char *out, size_t outmax, const unsigned char *in,
 	sodium_bin2base64(out, outmax, in, inlen,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return need - 1;
+}
+
+char *
+b64url_dup(const unsigned char *in, size_t inlen)
+{
+	size_t	 max = sodium_base64_ENCODED_LEN(inlen,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char	*out;
+
+	if ((out = malloc(max)) == NULL)
+		return NULL;
+	b64url_encode(out, max, in, inlen);
+	return out;
 }

@@ -13,5 +13,7 @@ int	b64url_decode(unsigned char *out, size_t outmax, size_t *outlen,
 size_t	b64url_encode(char *out, size_t outmax,
 	    const unsigned char *in, size_t inlen);
 size_t	b64url_decoded_max(size_t inlen);
+/* A new NUL-terminated encoding of in, or NULL without memory. */
+char	*b64url_dup(const unsigned char *in, size_t inlen);
 
 #endif

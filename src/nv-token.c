@@ -57,19 +57,6 @@ json_plain(struct json_object *o)
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-static char *
-b64_dup(const unsigned char *in, size_t len)
-{
-	size_t	 max = sodium_base64_ENCODED_LEN(len,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char	*out;
-
-	if ((out = malloc(max)) == NULL)
-		return NULL;
-	b64url_encode(out, max, in, len);
-	return out;
-}
-
 /* RFC 7638 thumbprint of an OKP key: the default key id. */
 static char *
 thumbprint(const char *crv, const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
@@ -77,12 +64,12 @@ thumbprint(const char *crv, const unsigned char pk[crypto_sign_PUBLICKEYBYTES])
 	unsigned char	 h[crypto_hash_sha256_BYTES];
 	char		*x, *json, *out = NULL;
 
-	if ((x = b64_dup(pk, crypto_sign_PUBLICKEYBYTES)) == NULL)
+	if ((x = b64url_dup(pk, crypto_sign_PUBLICKEYBYTES)) == NULL)
 		return NULL;
 	if (asprintf(&json, "{\"crv\":\"%s\",\"kty\":\"OKP\",\"x\":\"%s\"}",
 	    crv, x) != -1) {
 		crypto_hash_sha256(h, (unsigned char *)json, strlen(json));
-		out = b64_dup(h, sizeof(h));
+		out = b64url_dup(h, sizeof(h));
 		free(json);
 	}
 	free(x);
@@ -148,8 +135,8 @@ okp_pair(struct json_object **priv, struct json_object **pub,
 		crypto_scalarmult_base(pk, sk);
 	} else
 		crypto_sign_keypair(pk, sk);
-	if ((x = b64_dup(pk, sizeof(pk))) == NULL ||
-	    (d = b64_dup(sk, crypto_sign_SEEDBYTES)) == NULL ||
+	if ((x = b64url_dup(pk, sizeof(pk))) == NULL ||
+	    (d = b64url_dup(sk, crypto_sign_SEEDBYTES)) == NULL ||
 	    (tp = thumbprint(kk->crv, pk)) == NULL) {
 		fail("out of memory");
 		goto out;
@@ -317,7 +304,7 @@ b64_json(struct json_object *o)
 {
 	const char	*s = json_plain(o);
 
-	return b64_dup((const unsigned char *)s, strlen(s));
+	return b64url_dup((const unsigned char *)s, strlen(s));
 }
 
 /* Replaces *tok by the nested token: a JWE with cty JWT around it. */
@@ -490,7 +477,7 @@ cmd_mint(int argc, char *argv[])
 	json_object_object_add(pl, "iat", json_object_new_int64(now));
 	json_object_object_add(pl, "exp", json_object_new_int64(now + ttl));
 	randombytes_buf(jti, sizeof(jti));
-	p64 = b64_dup(jti, sizeof(jti));
+	p64 = b64url_dup(jti, sizeof(jti));
 	json_object_object_add(pl, "jti", json_object_new_string(p64));
 	free(p64);
 	p64 = NULL;
@@ -530,7 +517,7 @@ cmd_mint(int argc, char *argv[])
 		fail("%s", err);
 		goto out;
 	}
-	if ((s64 = b64_dup(sig, siglen)) == NULL ||
+	if ((s64 = b64url_dup(sig, siglen)) == NULL ||
 	    asprintf(&jws, "%s.%s", input, s64) == -1) {
 		jws = NULL;
 		goto out;

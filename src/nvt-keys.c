@@ -114,19 +114,6 @@ crypto_err(char *err, size_t errlen, const char *what)
 	ERR_clear_error();
 }
 
-static char *
-b64_dup(const unsigned char *in, size_t len)
-{
-	size_t	 max = sodium_base64_ENCODED_LEN(len,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char	*out;
-
-	if ((out = malloc(max)) == NULL)
-		return NULL;
-	b64url_encode(out, max, in, len);
-	return out;
-}
-
 /*
  * A number as base64url: EC's members have the curve's fixed length
  * (RFC 7518 section 6.2), RSA's are Base64urlUInt, without leading
@@ -144,7 +131,7 @@ bn_b64(const BIGNUM *bn, size_t fixed)
 	if ((buf = malloc(len)) == NULL)
 		return NULL;
 	if (BN_bn2binpad(bn, buf, (int)len) == (int)len)
-		out = b64_dup(buf, len);
+		out = b64url_dup(buf, len);
 	sodium_memzero(buf, len);
 	free(buf);
 	return out;
@@ -168,7 +155,7 @@ thumbprint(const struct nvt_alg *alg, char *const v[])
 		return NULL;
 	crypto_hash_sha256(h, (unsigned char *)json, strlen(json));
 	free(json);
-	out = b64_dup(h, sizeof(h));
+	out = b64url_dup(h, sizeof(h));
 	return out;
 }
 
