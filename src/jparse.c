@@ -368,6 +368,29 @@ out:
 }
 
 const char *
+jparse_member(struct json_object *o, const char *name, size_t *len,
+    int *present)
+{
+	struct json_object	*v;
+	const char		*s;
+	size_t			 n;
+	int			 here;
+
+	here = json_object_object_get_ex(o, name, &v);
+	if (present != NULL)
+		*present = here;
+	if (!here || !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	n = (size_t)json_object_get_string_len(v);
+	if (strlen(s) != n)
+		return NULL;
+	if (len != NULL)
+		*len = n;
+	return s;
+}
+
+const char *
 jparse_string(struct json_object *o, const char *name)
 {
 	struct json_object	*v;

@@ -29,5 +29,12 @@ enum jparse_err	 jparse_object(const char *, size_t, struct json_object **);
 const char	*jparse_strerror(enum jparse_err);
 /* A member's value when it is a string, else NULL. */
 const char	*jparse_string(struct json_object *, const char *name);
+/*
+ * The same, exact: NULL also when the string holds a NUL (it would
+ * read as a shorter one).  *len gets its length, *present whether the
+ * member is there at all; either may be NULL.
+ */
+const char	*jparse_member(struct json_object *, const char *name,
+		    size_t *len, int *present);
 
 #endif

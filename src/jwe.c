@@ -159,27 +159,6 @@ jwe_x25519(unsigned char z[crypto_scalarmult_BYTES],
 	return 0;
 }
 
-/*
- * A member's string, or NULL when it is absent, not a string, or holds
- * a "\u0000": json-c keeps the bytes after it, and a C comparison
- * would stop there and take "A256GCM\u0000junk" for "A256GCM".  So
- * every string returned here is as long as its JSON value.
- */
-static const char *
-member_string(struct json_object *o, const char *name, int *present)
-{
-	struct json_object	*v;
-	const char		*s;
-
-	*present = json_object_object_get_ex(o, name, &v);
-	if (!*present || !json_object_is_type(v, json_type_string))
-		return NULL;
-	s = json_object_get_string(v);
-	if (strlen(s) != (size_t)json_object_get_string_len(v))
-		return NULL;
-	return s;
-}
-
 static int
 cty_accepted(const char *s)
 {
@@ -211,9 +190,9 @@ header_epk(struct json_object *h, struct jwe_header *out)
 	if (!json_object_object_get_ex(h, "epk", &epk) ||
 	    !json_object_is_type(epk, json_type_object))
 		return JWE_BAD_EPK;
-	kty = member_string(epk, "kty", &present);
-	crv = member_string(epk, "crv", &present);
-	x = member_string(epk, "x", &present);
+	kty = jparse_member(epk, "kty", NULL, &present);
+	crv = jparse_member(epk, "crv", NULL, &present);
+	x = jparse_member(epk, "x", NULL, &present);
 	if (kty == NULL || strcmp(kty, "OKP") != 0 || crv == NULL ||
 	    strcmp(crv, "X25519") != 0 || x == NULL ||
 	    decode_exact(out->epk, sizeof(out->epk), x, strlen(x)) != 0)
@@ -230,7 +209,7 @@ header_party(struct json_object *h, const char *name, unsigned char *out,
 	int		 present;
 
 	*outlen = 0;
-	s = member_string(h, name, &present);
+	s = jparse_member(h, name, NULL, &present);
 	if (!present)
 		return JWE_OK;
 	if (s == NULL || b64url_decode(out, JWE_HEADER_MAX, outlen, s,
@@ -246,10 +225,10 @@ header_check(struct json_object *h, struct jwe_header *out)
 	enum jwe_err	 rc;
 	int		 present;
 
-	if ((s = member_string(h, "alg", &present)) == NULL ||
+	if ((s = jparse_member(h, "alg", NULL, &present)) == NULL ||
 	    strcmp(s, JWE_ALG) != 0)
 		return JWE_BAD_ALG;
-	if ((s = member_string(h, "enc", &present)) == NULL ||
+	if ((s = jparse_member(h, "enc", NULL, &present)) == NULL ||
 	    strcmp(s, JWE_ENC) != 0)
 		return JWE_BAD_ENC;
 	/* Compression before encryption leaks the plaintext's length. */
@@ -258,7 +237,7 @@ header_check(struct json_object *h, struct jwe_header *out)
 	if (json_object_object_get_ex(h, "crit", NULL))
 		return JWE_CRIT;
 	/* RFC 7519 section 5.2: a nested JWT says so in cty. */
-	if ((s = member_string(h, "cty", &present)) == NULL ||
+	if ((s = jparse_member(h, "cty", NULL, &present)) == NULL ||
 	    !cty_accepted(s))
 		return JWE_BAD_CTY;
 	if ((rc = header_epk(h, out)) != JWE_OK ||
@@ -270,7 +249,7 @@ header_check(struct json_object *h, struct jwe_header *out)
 	 * README's rule): otherwise tokens without one would pass until
 	 * a rotation adds the second key, and fail from then on.
 	 */
-	s = member_string(h, "kid", &present);
+	s = jparse_member(h, "kid", NULL, &present);
 	if (!present)
 		return JWE_NO_KID;
 	if (s == NULL)

@@ -90,21 +90,6 @@ jwks_read_file(const char *path, size_t max, char **buf, size_t *len,
 	return rc;
 }
 
-/* A member's string, exact: NULL when absent, not a string, or NUL-cut. */
-static const char *
-jwks_member(struct json_object *o, const char *name, size_t *len)
-{
-	struct json_object	*v;
-	const char		*s;
-
-	if (!json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	s = json_object_get_string(v);
-	*len = (size_t)json_object_get_string_len(v);
-	return strlen(s) == *len ? s : NULL;
-}
-
 /* A base64url member, decoded into out: its length, or -1. */
 static long
 jwks_bytes(struct json_object *o, const char *name, unsigned char *out,
@@ -113,7 +98,7 @@ jwks_bytes(struct json_object *o, const char *name, unsigned char *out,
 	const char	*s;
 	size_t		 len, n;
 
-	if ((s = jwks_member(o, name, &len)) == NULL ||
+	if ((s = jparse_member(o, name, &len, NULL)) == NULL ||
 	    b64url_decode(out, max, &n, s, len) != 0 || n == 0)
 		return -1;
 	return (long)n;
@@ -135,9 +120,9 @@ jwks_kty(struct json_object *o)
 	const char	*kty, *crv;
 	size_t		 i, kl, cl = 0;
 
-	if ((kty = jwks_member(o, "kty", &kl)) == NULL)
+	if ((kty = jparse_member(o, "kty", &kl, NULL)) == NULL)
 		return -1;
-	crv = jwks_member(o, "crv", &cl);
+	crv = jparse_member(o, "crv", &cl, NULL);
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (strcmp(kty, types[i].kty) == 0 && (types[i].crv == NULL ||
 		    (crv != NULL && strcmp(crv, types[i].crv) == 0)))
@@ -201,7 +186,7 @@ jwks_one(struct jwk *k, struct json_object *o, unsigned accept, char *why,
 		return 0;
 	}
 	if (json_object_object_get_ex(o, "kid", NULL)) {
-		if ((s = jwks_member(o, "kid", &len)) == NULL || len == 0 ||
+		if ((s = jparse_member(o, "kid", &len, NULL)) == NULL || len == 0 ||
 		    len > JWKS_KID_MAX) {
 			snprintf(why, whylen, "\"kid\" is not a string of 1 "
 			    "to %d bytes", JWKS_KID_MAX);
@@ -212,7 +197,7 @@ jwks_one(struct jwk *k, struct json_object *o, unsigned accept, char *why,
 	}
 	/* A key meant for encryption is not one to verify with. */
 	if (json_object_object_get_ex(o, "use", NULL) &&
-	    ((s = jwks_member(o, "use", &len)) == NULL ||
+	    ((s = jparse_member(o, "use", &len, NULL)) == NULL ||
 	    strcmp(s, "sig") != 0)) {
 		snprintf(why, whylen, "\"use\" is not \"sig\"");
 		return 0;
@@ -225,7 +210,7 @@ jwks_one(struct jwk *k, struct json_object *o, unsigned accept, char *why,
 	k->algs = sig_algs_of((enum sig_kty)t);
 	/* A key bound to one algorithm verifies only that one. */
 	if (json_object_object_get_ex(o, "alg", NULL)) {
-		if ((s = jwks_member(o, "alg", &len)) == NULL ||
+		if ((s = jparse_member(o, "alg", &len, NULL)) == NULL ||
 		    sig_alg_by_name(s, len, &alg) == -1 ||
 		    (k->algs & SIG_BIT(alg)) == 0) {
 			snprintf(why, whylen, "\"alg\" is not a signature "

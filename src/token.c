@@ -38,22 +38,6 @@ token_strerror(enum token_err e)
 	return (unsigned)e < TOKEN__MAX ? token_messages[e] : "?";
 }
 
-/* A string member, exact: NULL when absent, not a string or NUL-cut. */
-static const char *
-token_member(struct json_object *h, const char *name, size_t *len,
-    int *present)
-{
-	struct json_object	*v;
-	const char		*s;
-
-	if (!(*present = json_object_object_get_ex(h, name, &v)) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	s = json_object_get_string(v);
-	*len = (size_t)json_object_get_string_len(v);
-	return strlen(s) == *len ? s : NULL;
-}
-
 static int
 typ_accepted(const char *s)
 {
@@ -83,13 +67,13 @@ token_header(const struct config *cfg, const struct jwks *set,
 	if (b64url_decode((unsigned char *)buf, sizeof(buf), &len, seg,
 	    seglen) != 0 || jparse_object(buf, len, &h) != JPARSE_OK)
 		return TOKEN_MALFORMED;
-	if ((s = token_member(h, "alg", &slen, &present)) == NULL ||
+	if ((s = jparse_member(h, "alg", &slen, &present)) == NULL ||
 	    sig_alg_by_name(s, slen, alg) == -1 ||
 	    (cfg->signing_algs & SIG_BIT(*alg)) == 0) {
 		rc = TOKEN_BAD_ALG;
 		goto out;
 	}
-	s = token_member(h, "typ", &slen, &present);
+	s = jparse_member(h, "typ", &slen, &present);
 	if (present && (s == NULL || !typ_accepted(s))) {
 		rc = TOKEN_BAD_TYP;
 		goto out;
