@@ -450,7 +450,12 @@ store_redis_use(struct store_redis *r,
 	}
 	switch (rep->type) {
 	case REDIS_REPLY_STATUS:
-		rc = STORE_OK;
+		/* SET ... NX answers +OK when it wrote, nothing else. */
+		if (rep->str != NULL && strcmp(rep->str, "OK") == 0)
+			rc = STORE_OK;
+		else
+			snprintf(r->why, sizeof(r->why), "redis SET: status "
+			    "%.60s", rep->str != NULL ? rep->str : "?");
 		break;
 	case REDIS_REPLY_NIL:
 		rc = STORE_SEEN;
