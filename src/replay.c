@@ -56,18 +56,6 @@ struct replay {
 	struct replay_entry	*e;
 };
 
-static const char *const replay_messages[REPLAY__MAX] = {
-	[REPLAY_OK] = "first use",
-	[REPLAY_SEEN] = "token already used",
-	[REPLAY_FULL] = "single-use store full",
-	[REPLAY_FAILED] = "single-use store unavailable",
-};
-
-const char *
-replay_strerror(enum replay_err e)
-{
-	return (unsigned)e < REPLAY__MAX ? replay_messages[e] : "?";
-}
 
 void
 replay_key_token(unsigned char key[REPLAY_KEY_BYTES], const char *tok,

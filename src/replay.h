@@ -39,7 +39,6 @@ enum replay_err	 replay_use(struct replay *,
 size_t		 replay_count(struct replay *);
 size_t		 replay_capacity(const struct replay *);
 void		 replay_close(struct replay *);
-const char	*replay_strerror(enum replay_err);
 
 /* The key of a token without jti: SHA-256 of "jws:" and the token. */
 void		 replay_key_token(unsigned char key[REPLAY_KEY_BYTES],

@@ -78,8 +78,7 @@ store_use(struct store *s, const unsigned char key[STORE_KEY_BYTES],
 	case REPLAY_FULL:
 		return STORE_FULL;
 	default:
-		*detail = replay_strerror(REPLAY_FAILED);
-		return STORE_FAILED;
+		return STORE_FAILED;	/* store_strerror() says so */
 	}
 }
 
