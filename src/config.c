@@ -4,6 +4,7 @@
  * leave a check at its default.  Every error names file and line.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,82 +43,89 @@ enum config_key {
 	KEY__MAX
 };
 
+/* How a key's value is read, and where it lands in struct config. */
+enum key_kind {
+	KIND_STRING,	/* a non-empty string */
+	KIND_FILE,	/* a file name: relative to the configuration's folder */
+	KIND_NUMBER,	/* a whole number from min to max, in unit */
+	KIND_YES_NO,	/* yes or no, into an int */
+	KIND_CUSTOM	/* its own setter */
+};
+
 struct key_def {
 	const char	*name;
 	int		 required;
+	enum key_kind	 kind;
+	size_t		 off;		/* offsetof(struct config, field) */
+	long		 min, max;	/* KIND_NUMBER */
+	const char	*unit;		/* KIND_NUMBER, named in the error */
 	int		 (*set)(struct config *, const char *, char *, size_t);
 };
 
-static int	set_jwks_file(struct config *, const char *, char *, size_t);
-static int	set_issuer(struct config *, const char *, char *, size_t);
-static int	set_audience(struct config *, const char *, char *, size_t);
-static int	set_leeway(struct config *, const char *, char *, size_t);
-static int	set_phone_claim(struct config *, const char *, char *, size_t);
 static int	set_network_amr(struct config *, const char *, char *, size_t);
 static int	set_api_version(struct config *, const char *, char *, size_t);
-static int	set_decryption_keys_file(struct config *, const char *, char *,
-		    size_t);
-static int	set_require_encrypted(struct config *, const char *, char *,
-		    size_t);
-static int	set_single_use(struct config *, const char *, char *, size_t);
-static int	set_single_use_file(struct config *, const char *, char *,
-		    size_t);
-static int	set_single_use_capacity(struct config *, const char *, char *,
-		    size_t);
 static int	set_single_use_store(struct config *, const char *, char *,
 		    size_t);
 static int	set_redis_url(struct config *, const char *, char *, size_t);
-static int	set_redis_password_file(struct config *, const char *, char *,
-		    size_t);
-static int	set_redis_timeout(struct config *, const char *, char *,
-		    size_t);
 static int	set_redis_key_prefix(struct config *, const char *, char *,
-		    size_t);
-static int	set_redis_key_secret_file(struct config *, const char *,
-		    char *, size_t);
-static int	set_max_token_lifetime(struct config *, const char *, char *,
-		    size_t);
-static int	set_user(struct config *, const char *, char *, size_t);
-static int	set_request_timeout(struct config *, const char *, char *,
 		    size_t);
 static int	set_signing_algorithms(struct config *, const char *, char *,
 		    size_t);
-static int	set_syscall_filter(struct config *, const char *, char *,
-		    size_t);
 
+#define OFF(f)		offsetof(struct config, f)
+#define STRING(n, f)	{ n, 0, KIND_STRING, OFF(f), 0, 0, NULL, NULL }
+#define FILE_NAME(n, f)	{ n, 0, KIND_FILE, OFF(f), 0, 0, NULL, NULL }
+#define NUMBER(n, f, lo, hi, u)	{ n, 0, KIND_NUMBER, OFF(f), lo, hi, u, NULL }
+#define YES_NO(n, f)	{ n, 0, KIND_YES_NO, OFF(f), 0, 0, NULL, NULL }
+#define CUSTOM(n, fn)	{ n, 0, KIND_CUSTOM, 0, 0, 0, NULL, fn }
+
+/* One line a key: adding a key is a field, an enum name and a line here. */
 static const struct key_def keys[KEY__MAX] = {
-	[KEY_JWKS_FILE] =	{ "jwks_file", 1, set_jwks_file },
-	[KEY_ISSUER] =		{ "issuer", 1, set_issuer },
-	[KEY_AUDIENCE] =	{ "audience", 1, set_audience },
-	[KEY_LEEWAY] =		{ "leeway", 0, set_leeway },
-	[KEY_PHONE_CLAIM] =	{ "phone_claim", 0, set_phone_claim },
-	[KEY_NETWORK_AMR] =	{ "network_amr", 0, set_network_amr },
-	[KEY_API_VERSION] =	{ "api_version", 0, set_api_version },
-	[KEY_DECRYPTION_KEYS_FILE] = { "decryption_keys_file", 0,
-	    set_decryption_keys_file },
-	[KEY_REQUIRE_ENCRYPTED] = { "require_encrypted", 0,
-	    set_require_encrypted },
-	[KEY_SINGLE_USE] =	{ "single_use", 0, set_single_use },
-	[KEY_SINGLE_USE_FILE] =	{ "single_use_file", 0, set_single_use_file },
-	[KEY_SINGLE_USE_CAPACITY] = { "single_use_capacity", 0,
-				    set_single_use_capacity },
-	[KEY_SINGLE_USE_STORE] = { "single_use_store", 0,
-				    set_single_use_store },
-	[KEY_REDIS_URL] =	{ "redis_url", 0, set_redis_url },
-	[KEY_REDIS_PASSWORD_FILE] = { "redis_password_file", 0,
-				    set_redis_password_file },
-	[KEY_REDIS_TIMEOUT] =	{ "redis_timeout", 0, set_redis_timeout },
-	[KEY_REDIS_KEY_PREFIX] = { "redis_key_prefix", 0,
-				    set_redis_key_prefix },
-	[KEY_REDIS_KEY_SECRET_FILE] = { "redis_key_secret_file", 0,
-				    set_redis_key_secret_file },
-	[KEY_MAX_TOKEN_LIFETIME] = { "max_token_lifetime", 0,
-				    set_max_token_lifetime },
-	[KEY_USER] =		{ "user", 0, set_user },
-	[KEY_REQUEST_TIMEOUT] =	{ "request_timeout", 0, set_request_timeout },
-	[KEY_SIGNING_ALGORITHMS] = { "signing_algorithms", 0,
-				    set_signing_algorithms },
-	[KEY_SYSCALL_FILTER] =	{ "syscall_filter", 0, set_syscall_filter },
+	[KEY_JWKS_FILE] = { "jwks_file", 1, KIND_FILE, OFF(jwks_file), 0, 0,
+	    NULL, NULL },
+	[KEY_ISSUER] = { "issuer", 1, KIND_STRING, OFF(issuer), 0, 0, NULL,
+	    NULL },
+	[KEY_AUDIENCE] = { "audience", 1, KIND_STRING, OFF(audience), 0, 0,
+	    NULL, NULL },
+	[KEY_LEEWAY] =		NUMBER("leeway", leeway, 0, 3600, "seconds"),
+	[KEY_PHONE_CLAIM] =	STRING("phone_claim", phone_claim),
+	[KEY_NETWORK_AMR] =	CUSTOM("network_amr", set_network_amr),
+	[KEY_API_VERSION] =	CUSTOM("api_version", set_api_version),
+	[KEY_DECRYPTION_KEYS_FILE] = FILE_NAME("decryption_keys_file",
+				    decryption_keys_file),
+	[KEY_REQUIRE_ENCRYPTED] = YES_NO("require_encrypted",
+				    require_encrypted),
+	[KEY_SINGLE_USE] =	YES_NO("single_use", single_use),
+	[KEY_SINGLE_USE_FILE] =	FILE_NAME("single_use_file", single_use_file),
+	[KEY_SINGLE_USE_CAPACITY] = NUMBER("single_use_capacity",
+				    single_use_capacity, 1,
+				    CONFIG_SINGLE_USE_CAPACITY_MAX, "tokens"),
+	[KEY_SINGLE_USE_STORE] = CUSTOM("single_use_store",
+				    set_single_use_store),
+	[KEY_REDIS_URL] =	CUSTOM("redis_url", set_redis_url),
+	[KEY_REDIS_PASSWORD_FILE] = FILE_NAME("redis_password_file",
+				    redis_password_file),
+	/* The worker waits this long for Redis, then answers 503. */
+	[KEY_REDIS_TIMEOUT] =	NUMBER("redis_timeout", redis_timeout, 1,
+				    60000, "milliseconds"),
+	[KEY_REDIS_KEY_PREFIX] = CUSTOM("redis_key_prefix",
+				    set_redis_key_prefix),
+	[KEY_REDIS_KEY_SECRET_FILE] = FILE_NAME("redis_key_secret_file",
+				    redis_key_secret_file),
+	[KEY_MAX_TOKEN_LIFETIME] = NUMBER("max_token_lifetime",
+				    max_token_lifetime, 1, 86400, "seconds"),
+	[KEY_USER] =		STRING("user", user),
+	[KEY_REQUEST_TIMEOUT] =	NUMBER("request_timeout", request_timeout, 1,
+				    3600, "seconds"),
+	[KEY_SIGNING_ALGORITHMS] = CUSTOM("signing_algorithms",
+				    set_signing_algorithms),
+	/*
+	 * The one way to run without the seccomp filter in a build that
+	 * has it: written in the configuration, so that nothing in the
+	 * environment (an LD_PRELOAD, a variable) can turn it off.  For
+	 * valgrind, whose own system calls the filter would kill.
+	 */
+	[KEY_SYSCALL_FILTER] =	YES_NO("syscall_filter", syscall_filter),
 };
 
 static int
@@ -136,103 +144,46 @@ set_string(char **dst, const char *v, int allow_empty, char *err,
 	return 0;
 }
 
-static int
-set_jwks_file(struct config *c, const char *v, char *err, size_t errlen)
+static char **
+key_string(struct config *c, const struct key_def *k)
 {
-	return set_string(&c->jwks_file, v, 0, err, errlen);
+	return (char **)(void *)((char *)c + k->off);
 }
 
+/* Sets one key from its table entry. */
 static int
-set_issuer(struct config *c, const char *v, char *err, size_t errlen)
-{
-	return set_string(&c->issuer, v, 0, err, errlen);
-}
-
-static int
-set_audience(struct config *c, const char *v, char *err, size_t errlen)
-{
-	return set_string(&c->audience, v, 0, err, errlen);
-}
-
-static int
-set_phone_claim(struct config *c, const char *v, char *err, size_t errlen)
-{
-	return set_string(&c->phone_claim, v, 0, err, errlen);
-}
-
-static int
-set_leeway(struct config *c, const char *v, char *err, size_t errlen)
+set_key(struct config *c, const struct key_def *k, const char *v, char *err,
+    size_t errlen)
 {
 	char	*end;
 	long	 n;
 
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || n < 0 || n > 3600) {
-		snprintf(err, errlen,
-		    "leeway must be a whole number of seconds from 0 to 3600");
-		return -1;
-	}
-	c->leeway = n;
-	return 0;
-}
-
-/* A whole number from min to max, named in the error. */
-static int
-set_number(long *dst, const char *v, long min, long max, const char *what,
-    char *err, size_t errlen)
-{
-	char	*end;
-	long	 n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || n < min || n > max) {
-		snprintf(err, errlen, "%s must be a whole number from %ld to %ld",
-		    what, min, max);
-		return -1;
-	}
-	*dst = n;
-	return 0;
-}
-
-/* The one spelling of a switch: yes or no. */
-static int
-set_yes_no(int *on, const char *key, const char *v, char *err, size_t errlen)
-{
-	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
-		*on = strcmp(v, "yes") == 0;
+	switch (k->kind) {
+	case KIND_STRING:
+	case KIND_FILE:
+		return set_string(key_string(c, k), v, 0, err, errlen);
+	case KIND_NUMBER:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 || n < k->min ||
+		    n > k->max) {
+			snprintf(err, errlen, "%s (%s) must be a whole number "
+			    "from %ld to %ld", k->name, k->unit, k->min, k->max);
+			return -1;
+		}
+		*(long *)(void *)((char *)c + k->off) = n;
 		return 0;
+	case KIND_YES_NO:
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			snprintf(err, errlen, "%s must be yes or no", k->name);
+			return -1;
+		}
+		*(int *)(void *)((char *)c + k->off) = strcmp(v, "yes") == 0;
+		return 0;
+	case KIND_CUSTOM:
+		break;
 	}
-	snprintf(err, errlen, "%s must be yes or no", key);
-	return -1;
-}
-
-static int
-set_single_use(struct config *c, const char *v, char *err, size_t errlen)
-{
-	int	 on;
-
-	if (set_yes_no(&on, "single_use", v, err, errlen) == -1)
-		return -1;
-	c->single_use = on;
-	return 0;
-}
-
-static int
-set_single_use_file(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	return set_string(&c->single_use_file, v, 0, err, errlen);
-}
-
-static int
-set_single_use_capacity(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	return set_number(&c->single_use_capacity, v, 1,
-	    CONFIG_SINGLE_USE_CAPACITY_MAX, "single_use_capacity (tokens)",
-	    err, errlen);
+	return k->set(c, v, err, errlen);
 }
 
 static int
@@ -266,21 +217,6 @@ set_redis_url(struct config *c, const char *v, char *err, size_t errlen)
 	return set_string(&c->redis_url, v, 0, err, errlen);
 }
 
-static int
-set_redis_password_file(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	return set_string(&c->redis_password_file, v, 0, err, errlen);
-}
-
-/* Milliseconds: the worker waits this long for Redis, then answers 503. */
-static int
-set_redis_timeout(struct config *c, const char *v, char *err, size_t errlen)
-{
-	return set_number(&c->redis_timeout, v, 1, 60000,
-	    "redis_timeout (milliseconds)", err, errlen);
-}
-
 /* Printable, no blanks: the prefix is written into every key as it is. */
 static int
 set_redis_key_prefix(struct config *c, const char *v, char *err,
@@ -298,53 +234,6 @@ set_redis_key_prefix(struct config *c, const char *v, char *err,
 		return -1;
 	}
 	return set_string(&c->redis_key_prefix, v, 1, err, errlen);
-}
-
-static int
-set_redis_key_secret_file(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	return set_string(&c->redis_key_secret_file, v, 0, err, errlen);
-}
-
-static int
-set_max_token_lifetime(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	return set_number(&c->max_token_lifetime, v, 1, 86400,
-	    "max_token_lifetime (seconds)", err, errlen);
-}
-
-static int
-set_user(struct config *c, const char *v, char *err, size_t errlen)
-{
-	return set_string(&c->user, v, 0, err, errlen);
-}
-
-static int
-set_request_timeout(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	return set_number(&c->request_timeout, v, 1, 3600,
-	    "request_timeout (seconds)", err, errlen);
-}
-
-/*
- * The one way to run without the seccomp filter in a build that has
- * it: written in the configuration, so that nothing in the
- * environment (an LD_PRELOAD, a variable) can turn it off.  For
- * valgrind, whose own system calls the filter would kill.
- */
-static int
-set_syscall_filter(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	int	 on;
-
-	if (set_yes_no(&on, "syscall_filter", v, err, errlen) == -1)
-		return -1;
-	c->syscall_filter = on;
-	return 0;
 }
 
 static void
@@ -430,25 +319,6 @@ set_api_version(struct config *c, const char *v, char *err, size_t errlen)
 		}
 	snprintf(err, errlen, "api_version must be v0, v1 or v2");
 	return -1;
-}
-
-static int
-set_decryption_keys_file(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	return set_string(&c->decryption_keys_file, v, 0, err, errlen);
-}
-
-static int
-set_require_encrypted(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	int	 on;
-
-	if (set_yes_no(&on, "require_encrypted", v, err, errlen) == -1)
-		return -1;
-	c->require_encrypted = on;
-	return 0;
 }
 
 static void
@@ -578,7 +448,7 @@ config_line(struct config *c, char *line, int seen[KEY__MAX], char *err,
 		return -1;
 	}
 	seen[i] = 1;
-	return keys[i].set(c, v, err, errlen);
+	return set_key(c, &keys[i], v, err, errlen);
 }
 
 int
@@ -638,18 +508,13 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
-	if (config_resolve(&c->jwks_file, path, why, sizeof(why)) == -1 ||
-	    config_resolve(&c->decryption_keys_file, path, why,
-	    sizeof(why)) == -1 ||
-	    config_resolve(&c->single_use_file, path, why, sizeof(why))
-	    == -1 ||
-	    config_resolve(&c->redis_password_file, path, why, sizeof(why))
-	    == -1 ||
-	    config_resolve(&c->redis_key_secret_file, path, why, sizeof(why))
-	    == -1) {
-		snprintf(err, errlen, "%s: %s", path, why);
-		goto out;
-	}
+	for (i = 0; i < KEY__MAX; i++)
+		if (keys[i].kind == KIND_FILE &&
+		    config_resolve(key_string(c, &keys[i]), path, why,
+		    sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s: %s", path, why);
+			goto out;
+		}
 	rc = 0;
 out:
 	if (f != NULL)
@@ -662,17 +527,13 @@ out:
 void
 config_free(struct config *c)
 {
-	free(c->jwks_file);
-	free(c->issuer);
-	free(c->audience);
-	free(c->phone_claim);
-	free(c->decryption_keys_file);
-	free(c->single_use_file);
+	int	 i;
+
+	for (i = 0; i < KEY__MAX; i++)
+		if (keys[i].kind == KIND_STRING || keys[i].kind == KIND_FILE)
+			free(*key_string(c, &keys[i]));
 	free(c->redis_url);
-	free(c->redis_password_file);
 	free(c->redis_key_prefix);
-	free(c->redis_key_secret_file);
-	free(c->user);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));
 }

@@ -5,7 +5,6 @@
 #ifndef NV_CONFIG_H
 #define NV_CONFIG_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "errors.h"
@@ -36,7 +35,7 @@ struct config {
 	size_t			 n_amr;
 	enum api_version	 api_version;
 	char			*decryption_keys_file;	/* NULL: none */
-	bool			 require_encrypted;
+	int			 require_encrypted;
 	int			 single_use;	/* a token is good for one call */
 	char			*single_use_file; /* the shared seen-set */
 	long			 single_use_capacity;

@@ -185,7 +185,7 @@ START_TEST(bad_leeway)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), REQUIRED "leeway = %s\n", bad[i]);
 		load_fails(text, 4,
-		    "leeway must be a whole number of seconds from 0 to 3600");
+		    "leeway (seconds) must be a whole number from 0 to 3600");
 	}
 }
 END_TEST
