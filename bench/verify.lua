@@ -58,9 +58,13 @@ function done(summary, latency, requests)
 		bb = bb + t:get("bad_body")
 	end
 	local e = summary.errors
+	-- mean and max too: a connection left waiting behind others (a
+	-- kept FastCGI connection holding its worker) shows there first.
 	io.write(string.format("BENCH requests=%d duration_us=%d " ..
-	    "p50_us=%d p99_us=%d responses=%d bad_status=%d bad_body=%d " ..
-	    "socket_errors=%d\n", summary.requests, summary.duration,
-	    latency:percentile(50), latency:percentile(99), resp, bs, bb,
+	    "p50_us=%d p99_us=%d p999_us=%d mean_us=%d max_us=%d " ..
+	    "responses=%d bad_status=%d bad_body=%d socket_errors=%d\n",
+	    summary.requests, summary.duration, latency:percentile(50),
+	    latency:percentile(99), latency:percentile(99.9),
+	    math.floor(latency.mean), latency.max, resp, bs, bb,
 	    e.connect + e.read + e.write + e.timeout))
 end

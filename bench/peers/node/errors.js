@@ -1,0 +1,40 @@
+// The CAMARA ErrorInfo table, per API version, as src/errors.c has it
+// (copied from the Number Verification and Commonalities YAMLs).
+export const errorTable = [
+  { // v0 (0.4.0-wip)
+    INVALID_ARGUMENT: { status: 400, code: 'INVALID_ARGUMENT', message: 'Client specified an invalid argument, request body or query param' },
+    UNAUTHENTICATED: { status: 401, code: 'UNAUTHENTICATED', message: 'Request not authenticated due to missing, invalid, or expired credentials' },
+    PERMISSION_DENIED: { status: 403, code: 'PERMISSION_DENIED', message: 'Client does not have sufficient permissions to perform this action' },
+    NOT_MOBILE_NETWORK: { status: 403, code: 'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK', message: 'Client must authenticate via the mobile network to use this service' },
+    INVALID_TOKEN_CONTEXT: { status: 403, code: 'NUMBER_VERIFICATION.INVALID_TOKEN_CONTEXT', message: 'Phone number cannot be deducted from access token context' },
+    NOT_FOUND: { status: 404, code: 'NOT_FOUND', message: 'The specified resource is not found.' },
+    METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'The requested method is not allowed/supported on the target' },
+    NOT_ACCEPTABLE: { status: 406, code: 'NOT_ACCEPTABLE', message: 'The server can\'t produce a response matching the content requested by the client through Accept-* headers' },
+    UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The server refuses to accept the request because the payload format is in an unsupported format.' },
+    INTERNAL: { status: 500, code: 'INTERNAL', message: 'Server error' },
+  },
+  { // v1 (1.0.0)
+    INVALID_ARGUMENT: { status: 400, code: 'INVALID_ARGUMENT', message: 'Client specified an invalid argument, request body or query param' },
+    UNAUTHENTICATED: { status: 401, code: 'UNAUTHENTICATED', message: 'Request not authenticated due to missing, invalid, or expired credentials.' },
+    PERMISSION_DENIED: { status: 403, code: 'PERMISSION_DENIED', message: 'Client does not have sufficient permissions to perform this action.' },
+    NOT_MOBILE_NETWORK: { status: 403, code: 'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK', message: 'Client must authenticate via the mobile network to use this service' },
+    INVALID_TOKEN_CONTEXT: { status: 403, code: 'INVALID_TOKEN_CONTEXT', message: 'Phone number cannot be deducted from access token context' },
+    NOT_FOUND: { status: 404, code: 'NOT_FOUND', message: 'The specified resource is not found.' },
+    METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'The requested method is not allowed/supported on the target resource.' },
+    NOT_ACCEPTABLE: { status: 406, code: 'NOT_ACCEPTABLE', message: 'The server cannot produce a response matching the content requested by the client through `Accept-*` headers.' },
+    UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The server refuses to accept the request because the payload format is in an unsupported format.' },
+    INTERNAL: { status: 500, code: 'INTERNAL', message: 'Server error' },
+  },
+  { // v2 (2.1.0): no INVALID_TOKEN_CONTEXT, a plain PERMISSION_DENIED
+    INVALID_ARGUMENT: { status: 400, code: 'INVALID_ARGUMENT', message: 'Client specified an invalid argument, request body or query param' },
+    UNAUTHENTICATED: { status: 401, code: 'UNAUTHENTICATED', message: 'Request not authenticated due to missing, invalid, or expired credentials. A new authentication is required.' },
+    PERMISSION_DENIED: { status: 403, code: 'PERMISSION_DENIED', message: 'Client does not have sufficient permissions to perform this action.' },
+    NOT_MOBILE_NETWORK: { status: 403, code: 'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK', message: 'Client must authenticate via the mobile network to use this service' },
+    INVALID_TOKEN_CONTEXT: { status: 403, code: 'PERMISSION_DENIED', message: 'Client does not have sufficient permissions to perform this action.' },
+    NOT_FOUND: { status: 404, code: 'NOT_FOUND', message: 'The specified resource is not found.' },
+    METHOD_NOT_ALLOWED: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'The requested method is not allowed/supported on the target resource.' },
+    NOT_ACCEPTABLE: { status: 406, code: 'NOT_ACCEPTABLE', message: 'The server cannot produce a response matching the content requested by the client through `Accept-*` headers.' },
+    UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The server refuses to accept the request because the payload format is in an unsupported format.' },
+    INTERNAL: { status: 500, code: 'INTERNAL', message: 'Unknown server error. Typically a server bug.' },
+  },
+];
