@@ -9,7 +9,8 @@
  *
  * The counters' shape (API versions x operations x error codes, the
  * reasons, the buckets) is the layout: a file made for another one is
- * refused, never read as this one.
+ * never read as this one; it is laid out afresh once no worker of the
+ * other version holds it.  A file that is no metrics file is refused.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,21 +105,49 @@ header_init(struct metrics_file *f)
 	memcpy(f->magic, METRICS_MAGIC, sizeof(METRICS_MAGIC));
 }
 
+enum file_state {
+	FILE_GOOD = 0,		/* this layout's */
+	FILE_EMPTY,		/* new, or left before the magic was written */
+	FILE_OTHER_LAYOUT,	/* ours, of another version */
+	FILE_FOREIGN		/* not a metrics file: never touched */
+};
+
+static enum file_state
+file_state(int fd, off_t size)
+{
+	static const char	 zero[16];
+	struct metrics_file	 h;
+	const size_t		 head = offsetof(struct metrics_file, requests);
+
+	if (size == 0)
+		return FILE_EMPTY;
+	if (size < (off_t)head || pread(fd, &h, head, 0) != (ssize_t)head)
+		return FILE_FOREIGN;
+	if (memcmp(h.magic, METRICS_MAGIC, sizeof(METRICS_MAGIC)) != 0)
+		return memcmp(h.magic, zero, sizeof(zero)) == 0 &&
+		    size == (off_t)sizeof(h) ? FILE_EMPTY : FILE_FOREIGN;
+	return h.layout == METRICS_LAYOUT && h.bytes == sizeof(h) &&
+	    size == (off_t)sizeof(h) ? FILE_GOOD : FILE_OTHER_LAYOUT;
+}
+
 /*
- * 0 when the mapped header is this layout's, 1 when the file holds no
- * header yet (new, or left before the magic was written), -1 when it
- * is another's: refused, neither read nor wiped.
+ * A file another version laid out is laid out again, its counters
+ * started from zero (which Prometheus takes as a reset), but only when
+ * no worker has it open: each holds a shared flock for its life.
  */
 static int
-header_check(const struct metrics_file *f)
+relayout(int fd, const char *path, char *err, size_t errlen)
 {
-	static const char	 zero[sizeof(f->magic)];
-
-	if (memcmp(f->magic, zero, sizeof(zero)) == 0)
-		return 1;
-	if (memcmp(f->magic, METRICS_MAGIC, sizeof(METRICS_MAGIC)) != 0 ||
-	    f->layout != METRICS_LAYOUT || f->bytes != sizeof(*f))
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(err, errlen, "%s: in use by workers of another "
+		    "version (another layout of the counters): stop them "
+		    "first", path);
 		return -1;
+	}
+	if (ftruncate(fd, 0) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -152,11 +182,18 @@ metrics_open(struct metrics **out, const char *path, uid_t owner,
 		goto out;
 	}
 	locked = 1;
-	if (st.st_size != 0 && st.st_size != (off_t)sizeof(*m->f)) {
-		snprintf(err, errlen, "%s: not a metrics file of this version "
-		    "(%lld bytes, not %zu): move it away, the counters start "
-		    "again from zero", path, (long long)st.st_size,
-		    sizeof(*m->f));
+	switch (file_state(m->fd, st.st_size)) {
+	case FILE_GOOD:
+	case FILE_EMPTY:
+		break;
+	case FILE_OTHER_LAYOUT:
+		if (relayout(m->fd, path, err, errlen) == -1)
+			goto out;
+		break;
+	default:
+		snprintf(err, errlen, "%s: not a metrics file of this service "
+		    "(%lld bytes, no header of ours): move it away", path,
+		    (long long)st.st_size);
 		goto out;
 	}
 	/* Reserved now: a page first touched mid-request could SIGBUS. */
@@ -172,16 +209,11 @@ metrics_open(struct metrics **out, const char *path, uid_t owner,
 		goto out;
 	}
 	m->f = map;
-	switch (header_check(m->f)) {
-	case 1:
+	if (file_state(m->fd, (off_t)sizeof(*m->f)) == FILE_EMPTY)
 		header_init(m->f);
-		break;
-	case 0:
-		break;
-	default:
-		snprintf(err, errlen, "%s: not a metrics file of this version "
-		    "(its header does not match): move it away, the counters "
-		    "start again from zero", path);
+	/* Held for the worker's life: the file is in use, as it is. */
+	if (flock(m->fd, LOCK_SH) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;

@@ -1,7 +1,8 @@
 /*
  * The metrics file (metrics.c): counters added from several processes
  * at once, the exposition text exactly, and the files refused (wrong
- * size, magic, layout, mode, owner's folder, a second name).
+ * size, magic, mode, owner's folder, a second name), and another
+ * version's layout laid out again only when no worker holds it.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -348,7 +349,8 @@ START_TEST(refuses_wrong_size)
 	char	 junk[100] = { 0 };
 
 	write_file(path, junk, sizeof(junk), 0600);
-	ck_assert_ptr_nonnull(strstr(refused(), "100 bytes"));
+	ck_assert_ptr_nonnull(strstr(refused(), "not a metrics file of this "
+	    "service (100 bytes, no header of ours)"));
 }
 END_TEST
 
@@ -361,26 +363,44 @@ START_TEST(refuses_wrong_magic)
 	memcpy(buf, "nv-single-use-1", 16);
 	unlink(path);
 	write_file(path, buf, n, 0600);
-	ck_assert_ptr_nonnull(strstr(refused(), "header does not match"));
+	ck_assert_ptr_nonnull(strstr(refused(), "no header of ours"));
 	free(buf);
 }
 END_TEST
 
-START_TEST(refuses_other_layout)
+/*
+ * Another version's layout (here: its layout number, then its size):
+ * refused while a worker holds the file, laid out afresh from zero
+ * once none does.
+ */
+START_TEST(other_layout)
 {
-	size_t		 n = good_size();
-	char		*buf = calloc(1, n);
+	struct metrics	*holder, *m;
 	uint32_t	 layout = 99;
 	int		 fd;
 
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_ge(fd = open(path, O_RDONLY), 0);
-	ck_assert_int_eq(read(fd, buf, n), (ssize_t)n);
+	holder = open_ok();
+	metrics_add(holder, METRICS_WORKER_STARTS, 5);
+	ck_assert_int_ge(fd = open(path, O_WRONLY), 0);
+	ck_assert_int_eq(pwrite(fd, &layout, sizeof(layout), 16), 4);
 	close(fd);
-	memcpy(buf + 16, &layout, sizeof(layout));
-	write_file(path, buf, n, 0600);
-	ck_assert_ptr_nonnull(strstr(refused(), "header does not match"));
-	free(buf);
+	ck_assert_ptr_nonnull(strstr(refused(), "in use by workers of "
+	    "another version"));
+	metrics_close(holder);
+	m = open_ok();
+	ck_assert_uint_eq(value_of(render(m, NULL), "nv_worker_starts_total"),
+	    0);
+	metrics_add(m, METRICS_WORKER_STARTS, 1);
+	metrics_close(m);
+	/* Longer than this layout, with our magic: the same. */
+	ck_assert_int_ge(fd = open(path, O_WRONLY), 0);
+	ck_assert_int_eq(ftruncate(fd, 100000), 0);
+	close(fd);
+	m = open_ok();
+	ck_assert_uint_eq(value_of(render(m, NULL), "nv_worker_starts_total"),
+	    0);
+	metrics_close(m);
+	ck_assert_uint_eq((size_t)100000 > good_size(), 1);
 }
 END_TEST
 
@@ -466,7 +486,7 @@ metrics_suite(void)
 	tcase_add_test(tc, largest_fits);
 	tcase_add_test(tc, refuses_wrong_size);
 	tcase_add_test(tc, refuses_wrong_magic);
-	tcase_add_test(tc, refuses_other_layout);
+	tcase_add_test(tc, other_layout);
 	tcase_add_test(tc, takes_half_made);
 	tcase_add_test(tc, refuses_open_mode);
 	tcase_add_test(tc, refuses_second_name);
