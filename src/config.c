@@ -35,6 +35,9 @@ enum config_key {
 	KEY_REDIS_TIMEOUT,
 	KEY_REDIS_KEY_PREFIX,
 	KEY_REDIS_KEY_SECRET_FILE,
+	KEY_REDIS_CA_FILE,
+	KEY_REDIS_CERT_FILE,
+	KEY_REDIS_KEY_FILE,
 	KEY_MAX_TOKEN_LIFETIME,
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
@@ -115,6 +118,9 @@ static const struct key_def keys[KEY__MAX] = {
 				    set_redis_key_prefix),
 	[KEY_REDIS_KEY_SECRET_FILE] = FILE_NAME("redis_key_secret_file",
 				    redis_key_secret_file),
+	[KEY_REDIS_CA_FILE] =	FILE_NAME("redis_ca_file", redis_ca_file),
+	[KEY_REDIS_CERT_FILE] =	FILE_NAME("redis_cert_file", redis_cert_file),
+	[KEY_REDIS_KEY_FILE] =	FILE_NAME("redis_key_file", redis_key_file),
 	[KEY_MAX_TOKEN_LIFETIME] = NUMBER("max_token_lifetime",
 				    max_token_lifetime, 1, 86400, "seconds"),
 	[KEY_USER] =		STRING("user", user),
@@ -410,7 +416,8 @@ config_store_check(const struct config *c, const int seen[KEY__MAX],
 {
 	static const enum config_key redis_keys[] = { KEY_REDIS_URL,
 	    KEY_REDIS_PASSWORD_FILE, KEY_REDIS_TIMEOUT, KEY_REDIS_KEY_PREFIX,
-	    KEY_REDIS_KEY_SECRET_FILE };
+	    KEY_REDIS_KEY_SECRET_FILE, KEY_REDIS_CA_FILE, KEY_REDIS_CERT_FILE,
+	    KEY_REDIS_KEY_FILE };
 	size_t	 i;
 
 	if (c->single_use_store == CONFIG_STORE_FILE) {

@@ -46,6 +46,9 @@ struct config {
 	long			 redis_timeout;	/* milliseconds */
 	char			*redis_key_prefix;
 	char			*redis_key_secret_file;
+	char			*redis_ca_file;	/* rediss://; NULL: system CAs */
+	char			*redis_cert_file; /* rediss:// client certificate */
+	char			*redis_key_file;
 	long			 max_token_lifetime; /* exp - iat; 0: any */
 	char			*user;		/* to switch to from root */
 	long			 request_timeout; /* seconds per request */

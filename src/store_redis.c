@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "redis_tls.h"
 #include "store_redis.h"
 
 #define STORE_REDIS_PORT		6379
@@ -42,7 +44,9 @@
 #define STORE_REDIS_EXAT_MAX		(INT64_C(1) << 40)
 
 struct store_redis {
-	redisContext	*ctx;		/* NULL: not connected */
+	redisContext	*ctx;		/* redis://, unix: NULL: not connected */
+	struct redis_tls *tls;		/* rediss://: the settings */
+	struct redis_tls_conn *tconn;	/* rediss://: NULL: not connected */
 	struct redis_url url;		/* host numeric after open */
 	struct timeval	 timeout;
 	char		*user;		/* NULL: AUTH with the password alone */
@@ -79,18 +83,15 @@ store_redis_url(struct redis_url *u, const char *url, char *err,
 		return 0;
 	}
 	if (strncmp(url, "rediss://", 9) == 0) {
-		/* Debian's libhiredis 0.14 has no hiredis_ssl. */
-		snprintf(err, errlen, "redis_url rediss:// (TLS) is not "
-		    "supported: this build's hiredis has no TLS (hiredis_ssl); "
-		    "use redis:// over a trusted network or unix:");
-		return -1;
-	}
-	if (strncmp(url, "redis://", 8) != 0) {
+		u->tls = 1;
+		h = url + 9;
+	} else if (strncmp(url, "redis://", 8) == 0)
+		h = url + 8;
+	else {
 		snprintf(err, errlen, "redis_url must start with redis://, "
 		    "rediss:// or unix:");
 		return -1;
 	}
-	h = url + 8;
 	if (strpbrk(h, "@?#") != NULL) {
 		snprintf(err, errlen, "redis_url takes no user, password, "
 		    "query or fragment: the password goes in "
@@ -115,6 +116,7 @@ store_redis_url(struct redis_url *u, const char *url, char *err,
 	}
 	memcpy(u->host, h, hl);
 	u->host[hl] = '\0';
+	memcpy(u->name, u->host, hl + 1);
 	if (*p == ':') {
 		errno = 0;
 		n = strtol(p + 1, &e, 10);
@@ -308,7 +310,9 @@ store_redis_drop(struct store_redis *r)
 {
 	if (r->ctx != NULL)
 		redisFree(r->ctx);
+	redis_tls_close(r->tconn);
 	r->ctx = NULL;
+	r->tconn = NULL;
 	r->backoff = r->backoff == 0 ? STORE_REDIS_BACKOFF_MIN_MS :
 	    r->backoff * 2;
 	if (r->backoff > STORE_REDIS_BACKOFF_MAX_MS)
@@ -316,15 +320,37 @@ store_redis_drop(struct store_redis *r)
 	r->retry_at = store_redis_clock_ms() + r->backoff;
 }
 
+/*
+ * One command over whichever connection is open; NULL with r->why
+ * saying what failed on the way.
+ */
+static redisReply *
+store_redis_command(struct store_redis *r, const char *what,
+    const char *fmt, ...)
+{
+	va_list		 ap;
+	redisReply	*rep;
+	char		 why[STORE_REDIS_WHY_MAX] = "";
+
+	va_start(ap, fmt);
+	if (r->tconn != NULL)
+		rep = redis_tls_vcommand(r->tconn, why, sizeof(why), fmt, ap);
+	else
+		rep = redisvCommand(r->ctx, fmt, ap);
+	va_end(ap);
+	if (rep == NULL)
+		snprintf(r->why, sizeof(r->why), "redis %s: %s", what,
+		    r->tconn != NULL ? why : r->ctx->errstr[0] != '\0' ?
+		    r->ctx->errstr : "no reply");
+	return rep;
+}
+
 /* A reply that must be +OK; else why says what Redis answered. */
 static int
 store_redis_ok(struct store_redis *r, redisReply *rep, const char *what)
 {
-	if (rep == NULL) {
-		snprintf(r->why, sizeof(r->why), "redis %s: %s", what,
-		    r->ctx->errstr[0] != '\0' ? r->ctx->errstr : "no reply");
+	if (rep == NULL)
 		return -1;
-	}
 	if (rep->type != REDIS_REPLY_STATUS) {
 		snprintf(r->why, sizeof(r->why), "redis %s: %.160s", what,
 		    rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
@@ -342,6 +368,13 @@ store_redis_connect(struct store_redis *r)
 {
 	redisReply	*rep;
 
+	if (r->tls != NULL) {
+		r->tconn = redis_tls_connect(r->tls, r->url.host, r->url.port,
+		    &r->timeout, r->why, sizeof(r->why));
+		if (r->tconn == NULL)
+			goto fail;
+		goto auth;
+	}
 	r->ctx = r->url.unix_socket ?
 	    redisConnectUnixWithTimeout(r->url.path, r->timeout) :
 	    redisConnectWithTimeout(r->url.host, r->url.port, r->timeout);
@@ -359,15 +392,18 @@ store_redis_connect(struct store_redis *r)
 		    "timeout");
 		goto fail;
 	}
+auth:
 	if (r->password != NULL) {
 		rep = r->user != NULL ?
-		    redisCommand(r->ctx, "AUTH %s %s", r->user, r->password) :
-		    redisCommand(r->ctx, "AUTH %s", r->password);
+		    store_redis_command(r, "AUTH", "AUTH %s %s", r->user,
+		    r->password) :
+		    store_redis_command(r, "AUTH", "AUTH %s", r->password);
 		if (store_redis_ok(r, rep, "AUTH") == -1)
 			goto fail;
 	}
 	if (r->url.db != 0) {
-		rep = redisCommand(r->ctx, "SELECT %ld", r->url.db);
+		rep = store_redis_command(r, "SELECT", "SELECT %ld",
+		    r->url.db);
 		if (store_redis_ok(r, rep, "SELECT") == -1)
 			goto fail;
 	}
@@ -376,6 +412,33 @@ store_redis_connect(struct store_redis *r)
 fail:
 	store_redis_drop(r);
 	return -1;
+}
+
+/*
+ * rediss://: the TLS settings, made now (the CA file is read before
+ * the sandbox).  The TLS files mean nothing to redis:// or unix:, so
+ * they are refused there rather than left unread.
+ */
+static int
+store_redis_tls(struct store_redis *r, const struct config *c, char *err,
+    size_t errlen)
+{
+	struct redis_tls_opts	 o;
+
+	if (!r->url.tls) {
+		if (c->redis_ca_file != NULL || c->redis_cert_file != NULL ||
+		    c->redis_key_file != NULL) {
+			snprintf(err, errlen, "redis_ca_file, redis_cert_file "
+			    "and redis_key_file need a rediss:// redis_url");
+			return -1;
+		}
+		return 0;
+	}
+	o.ca_file = c->redis_ca_file;
+	o.cert_file = c->redis_cert_file;
+	o.key_file = c->redis_key_file;
+	o.name = r->url.name;
+	return redis_tls_new(&r->tls, &o, err, errlen);
 }
 
 int
@@ -402,6 +465,8 @@ store_redis_open(struct store_redis **rp, const struct config *c,
 	    store_redis_password(r, c->redis_password_file, err,
 	    errlen) == -1)
 		goto out;
+	if (store_redis_tls(r, c, err, errlen) == -1)
+		goto out;
 	snprintf(r->prefix, sizeof(r->prefix), "%s", c->redis_key_prefix);
 	r->timeout.tv_sec = c->redis_timeout / 1000;
 	r->timeout.tv_usec = (c->redis_timeout % 1000) * 1000;
@@ -425,7 +490,7 @@ store_redis_use(struct store_redis *r,
 	redisReply	*rep = NULL;
 	enum store_err	 rc = STORE_UNAVAILABLE;
 
-	if (r->ctx == NULL) {
+	if (r->ctx == NULL && r->tconn == NULL) {
 		if (store_redis_clock_ms() < r->retry_at) {
 			*detail = r->why;
 			return STORE_UNAVAILABLE;
@@ -441,13 +506,10 @@ store_redis_use(struct store_redis *r,
 	if (expires <= now)
 		expires = now + 1;
 	store_redis_key(key, r->secret, r->secretlen, r->prefix, name);
-	rep = redisCommand(r->ctx, "SET %s 1 NX EXAT %lld", key,
+	rep = store_redis_command(r, "SET", "SET %s 1 NX EXAT %lld", key,
 	    (long long)expires);
-	if (rep == NULL) {
-		snprintf(r->why, sizeof(r->why), "redis SET: %s",
-		    r->ctx->errstr[0] != '\0' ? r->ctx->errstr : "no reply");
+	if (rep == NULL)
 		goto out;
-	}
 	switch (rep->type) {
 	case REDIS_REPLY_STATUS:
 		/* SET ... NX answers +OK when it wrote, nothing else. */
@@ -488,6 +550,8 @@ store_redis_close(struct store_redis *r)
 		return;
 	if (r->ctx != NULL)
 		redisFree(r->ctx);
+	redis_tls_close(r->tconn);
+	redis_tls_free(r->tls);
 	if (r->password != NULL) {
 		char	*whole = r->user != NULL ? r->user : r->password;
 

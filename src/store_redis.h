@@ -21,6 +21,8 @@
 
 struct redis_url {
 	int	 unix_socket;			/* unix:/path */
+	int	 tls;				/* rediss:// */
+	char	 name[STORE_REDIS_HOST_MAX];	/* the host as written */
 	char	 path[STORE_REDIS_PATH_MAX];
 	char	 host[STORE_REDIS_HOST_MAX];	/* redis://host:port/db */
 	int	 port;

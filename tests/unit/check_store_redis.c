@@ -56,7 +56,16 @@ START_TEST(url_unix)
 	ck_assert_int_eq(store_redis_url(&u, "unix:/run/redis/redis.sock",
 	    err, sizeof(err)), 0);
 	ck_assert_int_eq(u.unix_socket, 1);
+	ck_assert_int_eq(u.tls, 0);
 	ck_assert_str_eq(u.path, "/run/redis/redis.sock");
+	/* rediss://: TLS, and the name as written kept for the certificate. */
+	ck_assert_int_eq(store_redis_url(&u, "rediss://redis.example.net:6380/2",
+	    err, sizeof(err)), 0);
+	ck_assert_int_eq(u.tls, 1);
+	ck_assert_str_eq(u.host, "redis.example.net");
+	ck_assert_str_eq(u.name, "redis.example.net");
+	ck_assert_int_eq(u.port, 6380);
+	ck_assert_int_eq(u.db, 2);
 	url_fails("unix:redis.sock", "absolute socket path");
 	url_fails("unix:/0123456789012345678901234567890123456789"
 	    "0123456789012345678901234567890123456789012345678901234567890123"
@@ -66,7 +75,8 @@ END_TEST
 
 START_TEST(url_refused)
 {
-	url_fails("rediss://r:6380", "rediss:// (TLS) is not supported");
+	url_fails("rediss://", "names no host");
+	url_fails("rediss://u:p@r", "the password goes in redis_password_file");
 	url_fails("http://r", "must start with redis://");
 	url_fails("redis://", "names no host");
 	url_fails("redis://:6379", "names no host");

@@ -1,0 +1,315 @@
+/*
+ * The one HTTP client: libcurl with the rules every call to the
+ * issuer keeps.  TLS is verified (the system's CAs, or ca_file);
+ * http:// is allowed only to a loopback host, where no one else is on
+ * the wire; redirects are not followed, so a key set cannot be moved
+ * elsewhere by whoever controls one answer; answers are capped in size
+ * and time.  Answers may hold personal data (an introspection answer
+ * holds the number), so every buffer is wiped before it is freed.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "http.h"
+
+static const char *const http_messages[] = {
+	[HTTP_OK] = "ok",
+	[HTTP_ERR_URL] = "URL must be https://, or http:// to a loopback host",
+	[HTTP_ERR_CONNECT] = "could not connect",
+	[HTTP_ERR_TLS] = "TLS refused (certificate or host name)",
+	[HTTP_ERR_TIMEOUT] = "timed out",
+	[HTTP_ERR_TOO_BIG] = "answer too big",
+	[HTTP_ERR_PROTOCOL] = "broken answer",
+	[HTTP_ERR_INTERNAL] = "internal error",
+};
+
+const char *
+http_strerror(enum http_status s)
+{
+	if ((size_t)s >= sizeof(http_messages) / sizeof(http_messages[0]))
+		return "unknown";
+	return http_messages[s];
+}
+
+/* Before any thread or sandbox: libcurl loads TLS and its CAs here. */
+int
+http_global_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+static int
+http_loopback(const char *host)
+{
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+	    strcmp(host, "::1") == 0)
+		return 1;
+	/* 127.0.0.0/8, written as a dotted quad. */
+	return strncmp(host, "127.", 4) == 0 &&
+	    strspn(host, "0123456789.") == strlen(host);
+}
+
+int
+http_url_check(const char *url, char *err, size_t errlen)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *host = NULL;
+	int	 rc = -1;
+
+	if ((u = curl_url()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		snprintf(err, errlen, "not a URL");
+		goto out;
+	}
+	if (strcmp(scheme, "https") == 0 ||
+	    (strcmp(scheme, "http") == 0 && http_loopback(host)))
+		rc = 0;
+	else
+		snprintf(err, errlen, "%s", http_strerror(HTTP_ERR_URL));
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+int
+http_init(struct http_client *c, const struct http_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->opts = *o;
+	if ((c->curl = curl_easy_init()) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+http_free(struct http_client *c)
+{
+	if (c->curl != NULL)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
+}
+
+void
+http_answer_free(struct http_answer *a)
+{
+	if (a->body != NULL) {
+		sodium_memzero(a->body, a->len);
+		free(a->body);
+	}
+	memset(a, 0, sizeof(*a));
+	a->max_age = -1;
+}
+
+/* What one exchange collects while libcurl runs. */
+struct http_ctx {
+	struct http_answer	*a;
+	size_t			 cap;
+	size_t			 limit;
+	int			 too_big;
+};
+
+/* Grows by doubling; the old buffer is wiped, never left to free(). */
+static size_t
+http_on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_ctx		*x = arg;
+	struct http_answer	*a = x->a;
+	size_t			 len = size * n, cap;
+	char			*p;
+
+	if (len > x->limit - a->len) {
+		x->too_big = 1;
+		return 0;
+	}
+	for (cap = x->cap == 0 ? 4096 : x->cap; cap < a->len + len + 1;)
+		cap *= 2;
+	if (cap != x->cap) {
+		if ((p = malloc(cap)) == NULL)
+			return 0;
+		if (a->body != NULL) {
+			memcpy(p, a->body, a->len);
+			sodium_memzero(a->body, a->len);
+			free(a->body);
+		}
+		a->body = p;
+		x->cap = cap;
+	}
+	memcpy(a->body + a->len, data, len);
+	a->len += len;
+	a->body[a->len] = '\0';
+	return len;
+}
+
+/* Cache-Control: max-age=N, from the last answer's headers only. */
+static size_t
+http_on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_ctx	*x = arg;
+	size_t		 len = size * n, i;
+	char		 line[512], *p, *end;
+	long		 v;
+
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		x->a->max_age = -1;
+		return len;
+	}
+	if (len < 14 || len >= sizeof(line) ||
+	    strncasecmp(data, "cache-control:", 14) != 0)
+		return len;
+	for (i = 0; i < len; i++)
+		line[i] = (char)tolower((unsigned char)data[i]);
+	line[len] = '\0';
+	if ((p = strstr(line + 14, "max-age=")) == NULL)
+		return len;
+	v = strtol(p + 8, &end, 10);
+	if (end != p + 8 && v >= 0)
+		x->a->max_age = v;
+	return len;
+}
+
+static enum http_status
+http_code(CURLcode rc, const struct http_ctx *x)
+{
+	switch (rc) {
+	case CURLE_OK:
+		return HTTP_OK;
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		return x->too_big || rc == CURLE_FILESIZE_EXCEEDED ?
+		    HTTP_ERR_TOO_BIG : HTTP_ERR_INTERNAL;
+	case CURLE_OPERATION_TIMEDOUT:
+		return HTTP_ERR_TIMEOUT;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		return HTTP_ERR_CONNECT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		return HTTP_ERR_TLS;
+	case CURLE_OUT_OF_MEMORY:
+		return HTTP_ERR_INTERNAL;
+	default:
+		return HTTP_ERR_PROTOCOL;
+	}
+}
+
+/* One exchange: a GET, or a POST of form when form is not NULL. */
+static enum http_status
+http_do(struct http_client *c, const char *url, const char *form,
+    const char *const *headers, struct http_answer *a, char *err,
+    size_t errlen)
+{
+	CURL			*h = c->curl;
+	struct curl_slist	*hl = NULL, *t;
+	struct http_ctx		 x;
+	char			 cerr[CURL_ERROR_SIZE] = "";
+	const char		*type = NULL;
+	enum http_status	 st = HTTP_ERR_INTERNAL;
+	size_t			 i;
+	CURLcode		 rc;
+
+	memset(a, 0, sizeof(*a));
+	a->max_age = -1;
+	memset(&x, 0, sizeof(x));
+	x.a = a;
+	x.limit = c->opts.max_body;
+	if (http_url_check(url, err, errlen) == -1)
+		return HTTP_ERR_URL;
+	/* A POST this small never needs 100-continue's round trip. */
+	if ((hl = curl_slist_append(NULL, "Expect:")) == NULL)
+		goto fail;
+	for (i = 0; headers != NULL && headers[i] != NULL; i++) {
+		if ((t = curl_slist_append(hl, headers[i])) == NULL)
+			goto fail;
+		hl = t;
+	}
+	curl_easy_reset(h);
+	if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ||
+	    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) ||
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) ||
+	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) ||
+	    (c->opts.ca_file != NULL &&
+	    curl_easy_setopt(h, CURLOPT_CAINFO, c->opts.ca_file)) ||
+	    /* No SIGALRM of libcurl's: the worker owns its signals. */
+	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
+	    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->opts.timeout_ms) ||
+	    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)c->opts.max_body) ||
+	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl) ||
+	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body) ||
+	    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x) ||
+	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header) ||
+	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x) ||
+	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr) ||
+	    curl_easy_setopt(h, CURLOPT_USERAGENT, "number-verification"))
+		goto fail;
+	if (form != NULL &&
+	    (curl_easy_setopt(h, CURLOPT_POSTFIELDS, form) ||
+	    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(form))))
+		goto fail;
+	rc = curl_easy_perform(h);
+	if ((st = http_code(rc, &x)) != HTTP_OK) {
+		snprintf(err, errlen, "%s%s%s", http_strerror(st),
+		    cerr[0] != '\0' ? ": " : "", cerr);
+		goto out;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
+	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
+	    type != NULL) {
+		for (i = 0; type[i] != '\0' && type[i] != ';' &&
+		    type[i] != ' ' && i + 1 < sizeof(a->type); i++)
+			a->type[i] = (char)tolower((unsigned char)type[i]);
+		a->type[i] = '\0';
+	}
+	if (a->body == NULL && (a->body = calloc(1, 1)) == NULL) {
+		st = HTTP_ERR_INTERNAL;
+		goto out;
+	}
+	goto out;
+fail:
+	snprintf(err, errlen, "%s", http_strerror(HTTP_ERR_INTERNAL));
+	st = HTTP_ERR_INTERNAL;
+out:
+	/* The handle keeps no pointer into this frame past the call. */
+	if (c->curl != NULL) {
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+	}
+	curl_slist_free_all(hl);
+	if (st != HTTP_OK)
+		http_answer_free(a);
+	return st;
+}
+
+enum http_status
+http_get(struct http_client *c, const char *url, struct http_answer *a,
+    char *err, size_t errlen)
+{
+	return http_do(c, url, NULL, NULL, a, err, errlen);
+}
+
+enum http_status
+http_post_form(struct http_client *c, const char *url, const char *form,
+    const char *const *headers, struct http_answer *a, char *err,
+    size_t errlen)
+{
+	return http_do(c, url, form, headers, a, err, errlen);
+}
