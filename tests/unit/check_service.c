@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "metrics.h"
 #include "service.h"
@@ -603,6 +604,39 @@ START_TEST(metrics_counted)
 }
 END_TEST
 
+/*
+ * Redis that does not answer: the 503 under its labels, the reason
+ * store_unavailable, one Redis error; no file store gauges.
+ */
+START_TEST(metrics_redis_errors)
+{
+	char	 url[600], err[512];
+
+	ck_assert_ptr_nonnull(cfg.redis_key_secret_file = unit_write(mdir,
+	    "secret", "0123456789abcdef0123456789abcdef"));
+	ck_assert_int_eq(chmod(cfg.redis_key_secret_file, 0600), 0);
+	snprintf(url, sizeof(url), "unix:%s/no-redis.sock", mdir);
+	ck_assert_ptr_nonnull(cfg.redis_url = strdup(url));
+	ck_assert_ptr_nonnull(cfg.redis_key_prefix = strdup("nv:used:"));
+	cfg.redis_timeout = 200;
+	cfg.single_use = 1;
+	cfg.single_use_store = CONFIG_STORE_REDIS;
+	if (store_open(&svc.auth.store, &cfg, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) == -1)
+		ck_abort_msg("store_open: %s", err);
+	request("POST", V0 "/verify", good, PLAIN);
+	expect(503, "UNAVAILABLE", "Service unavailable");
+	ck_assert_int_eq(out.reason, AUTH_REASON_STORE_UNAVAILABLE);
+	has_line("nv_requests_total{version=\"v0\",operation=\"verify\","
+	    "status=\"503\",code=\"UNAVAILABLE\"} 1");
+	has_line("nv_token_rejections_total{reason=\"store_unavailable\"} 1");
+	has_line("nv_redis_errors_total 1");
+	ck_assert_ptr_null(strstr(scrape(), "nv_single_use_entries"));
+	store_close(svc.auth.store);
+	svc.auth.store = NULL;
+}
+END_TEST
+
 static Suite *
 service_suite(void)
 {
@@ -628,6 +662,7 @@ service_suite(void)
 	tcase_add_test(tc, metrics_route);
 	tcase_add_test(tc, metrics_route_needs_file);
 	tcase_add_test(tc, metrics_counted);
+	tcase_add_test(tc, metrics_redis_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
