@@ -20,6 +20,71 @@
 #include "auth.h"
 #include "jwe.h"
 
+static const char *const auth_reasons[AUTH_REASON__MAX] = {
+	[AUTH_REASON_NONE] = "none",
+	[AUTH_REASON_MISSING] = "missing",
+	[AUTH_REASON_MALFORMED] = "malformed",
+	[AUTH_REASON_NOT_ENCRYPTED] = "not_encrypted",
+	[AUTH_REASON_DECRYPTION] = "decryption",
+	[AUTH_REASON_ALGORITHM] = "algorithm",
+	[AUTH_REASON_UNKNOWN_KEY] = "unknown_key",
+	[AUTH_REASON_BAD_SIGNATURE] = "bad_signature",
+	[AUTH_REASON_WRONG_ISSUER] = "wrong_issuer",
+	[AUTH_REASON_WRONG_AUDIENCE] = "wrong_audience",
+	[AUTH_REASON_EXPIRED] = "expired",
+	[AUTH_REASON_NOT_YET_VALID] = "not_yet_valid",
+	[AUTH_REASON_LIFETIME] = "lifetime",
+	[AUTH_REASON_REPLAYED] = "replayed",
+	[AUTH_REASON_STORE_FULL] = "store_full",
+	[AUTH_REASON_STORE_UNAVAILABLE] = "store_unavailable",
+	[AUTH_REASON_STORE_FAILED] = "store_failed",
+	[AUTH_REASON_SCOPE] = "scope",
+	[AUTH_REASON_NETWORK_AUTH] = "network_auth",
+	[AUTH_REASON_PHONE_NUMBER] = "phone_number",
+};
+
+/* token.c's and claims.c's failures, each to its reason. */
+static const enum auth_reason token_reasons[TOKEN__MAX] = {
+	[TOKEN_OK] = AUTH_REASON_NONE,
+	[TOKEN_MALFORMED] = AUTH_REASON_MALFORMED,
+	[TOKEN_TOO_LONG] = AUTH_REASON_MALFORMED,
+	[TOKEN_BAD_ALG] = AUTH_REASON_ALGORITHM,
+	[TOKEN_BAD_TYP] = AUTH_REASON_ALGORITHM,
+	[TOKEN_CRIT] = AUTH_REASON_ALGORITHM,
+	[TOKEN_UNKNOWN_KEY] = AUTH_REASON_UNKNOWN_KEY,
+	[TOKEN_KEY_ALG] = AUTH_REASON_ALGORITHM,
+	[TOKEN_BAD_SIGNATURE] = AUTH_REASON_BAD_SIGNATURE,
+	[TOKEN_BAD_CLAIMS] = AUTH_REASON_MALFORMED,	/* see claims_reasons */
+};
+
+static const enum auth_reason claims_reasons[CLAIMS__MAX] = {
+	[CLAIMS_OK] = AUTH_REASON_NONE,
+	[CLAIMS_MALFORMED] = AUTH_REASON_MALFORMED,
+	[CLAIMS_BAD_ISSUER] = AUTH_REASON_WRONG_ISSUER,
+	[CLAIMS_BAD_AUDIENCE] = AUTH_REASON_WRONG_AUDIENCE,
+	[CLAIMS_NO_EXPIRY] = AUTH_REASON_LIFETIME,
+	[CLAIMS_EXPIRED] = AUTH_REASON_EXPIRED,
+	[CLAIMS_NOT_YET_VALID] = AUTH_REASON_NOT_YET_VALID,
+	[CLAIMS_NO_IAT] = AUTH_REASON_LIFETIME,
+	[CLAIMS_TOO_LONG_LIVED] = AUTH_REASON_LIFETIME,
+};
+
+const char *
+auth_reason_name(enum auth_reason r)
+{
+	return (unsigned)r < AUTH_REASON__MAX ? auth_reasons[r] : "none";
+}
+
+static enum auth_reason
+token_reason(const struct token_result *tr)
+{
+	if (tr->err == TOKEN_BAD_CLAIMS)
+		return (unsigned)tr->claims_err < CLAIMS__MAX ?
+		    claims_reasons[tr->claims_err] : AUTH_REASON_MALFORMED;
+	return (unsigned)tr->err < TOKEN__MAX ? token_reasons[tr->err] :
+	    AUTH_REASON_MALFORMED;
+}
+
 /*
  * The name of a token in the single-use store: its jti, else the
  * SHA-256 of what was signed (header.payload of the JWS, inside a JWE
@@ -60,13 +125,17 @@ auth_single_use(const struct auth *a, const unsigned char *key,
 	case STORE_FULL:
 		/* A full store fails closed; the log line says why. */
 		res->detail = store_strerror(se);
+		res->reason = se == STORE_SEEN ? AUTH_REASON_REPLAYED :
+		    AUTH_REASON_STORE_FULL;
 		return AUTH_INVALID;
 	case STORE_UNAVAILABLE:
 		/* Not knowing whether it was used is no pass either. */
 		res->detail = why != NULL ? why : store_strerror(se);
+		res->reason = AUTH_REASON_STORE_UNAVAILABLE;
 		return AUTH_UNAVAILABLE;
 	default:
 		res->detail = why != NULL ? why : store_strerror(se);
+		res->reason = AUTH_REASON_STORE_FAILED;
 		return AUTH_INTERNAL;
 	}
 }
@@ -87,11 +156,14 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 	case JWE_SEGMENTS:
 		if (a->deckeys == NULL) {
 			res->detail = "encrypted token, but no decryption key";
+			res->reason = AUTH_REASON_DECRYPTION;
 			goto out;
 		}
 		if ((je = jwe_decrypt(a->deckeys, tok, len, inner,
 		    sizeof(inner), &ilen)) != JWE_OK) {
 			res->detail = jwe_strerror(je);
+			res->reason = je == JWE_MALFORMED || je == JWE_TOO_LONG ?
+			    AUTH_REASON_MALFORMED : AUTH_REASON_DECRYPTION;
 			goto out;
 		}
 		tok = inner;
@@ -100,6 +172,7 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 	case JWS_SEGMENTS:
 		if (a->cfg->require_encrypted) {
 			res->detail = "token not encrypted (require_encrypted)";
+			res->reason = AUTH_REASON_NOT_ENCRYPTED;
 			goto out;
 		}
 		break;
@@ -109,6 +182,7 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 	if (token_verify(a->cfg, a->keys, tok, len, now, tr) != TOKEN_OK) {
 		res->detail = tr->err == TOKEN_BAD_CLAIMS ?
 		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
+		res->reason = token_reason(tr);
 		goto out;
 	}
 	if (a->store != NULL) {

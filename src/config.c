@@ -43,6 +43,8 @@ enum config_key {
 	KEY_REQUEST_TIMEOUT,
 	KEY_SIGNING_ALGORITHMS,
 	KEY_SYSCALL_FILTER,
+	KEY_METRICS_FILE,
+	KEY_METRICS_PATH,
 	KEY__MAX
 };
 
@@ -72,6 +74,7 @@ static int	set_single_use_store(struct config *, const char *, char *,
 static int	set_redis_url(struct config *, const char *, char *, size_t);
 static int	set_redis_key_prefix(struct config *, const char *, char *,
 		    size_t);
+static int	set_metrics_path(struct config *, const char *, char *, size_t);
 static int	set_signing_algorithms(struct config *, const char *, char *,
 		    size_t);
 
@@ -132,6 +135,8 @@ static const struct key_def keys[KEY__MAX] = {
 	 * valgrind, whose own system calls the filter would kill.
 	 */
 	[KEY_SYSCALL_FILTER] =	YES_NO("syscall_filter", syscall_filter),
+	[KEY_METRICS_FILE] =	FILE_NAME("metrics_file", metrics_file),
+	[KEY_METRICS_PATH] =	CUSTOM("metrics_path", set_metrics_path),
 };
 
 static int
@@ -240,6 +245,27 @@ set_redis_key_prefix(struct config *c, const char *v, char *err,
 		return -1;
 	}
 	return set_string(&c->redis_key_prefix, v, 1, err, errlen);
+}
+
+/*
+ * An absolute path of printable characters, no blanks, no query: it is
+ * compared with the request's path as it is.
+ */
+static int
+set_metrics_path(struct config *c, const char *v, char *err, size_t errlen)
+{
+	const char	*p;
+
+	for (p = v; *p != '\0'; p++)
+		if (*p <= ' ' || *p > '~' || *p == '?' || *p == '#')
+			break;
+	if (*v != '/' || *p != '\0' || strlen(v) > CONFIG_METRICS_PATH_MAX) {
+		snprintf(err, errlen, "metrics_path must be an absolute path "
+		    "of at most %d printable characters, without blanks, `?` "
+		    "or `#`", CONFIG_METRICS_PATH_MAX);
+		return -1;
+	}
+	return set_string(&c->metrics_path, v, 0, err, errlen);
 }
 
 static void
@@ -511,6 +537,12 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    "decryption_keys_file", path);
 		goto out;
 	}
+	/* A route with nothing to show would answer every scrape 404. */
+	if (c->metrics_path != NULL && c->metrics_file == NULL) {
+		snprintf(err, errlen, "%s: metrics_path needs metrics_file",
+		    path);
+		goto out;
+	}
 	if (config_store_check(c, seen, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
@@ -541,6 +573,7 @@ config_free(struct config *c)
 			free(*key_string(c, &keys[i]));
 	free(c->redis_url);
 	free(c->redis_key_prefix);
+	free(c->metrics_path);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));
 }

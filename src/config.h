@@ -18,6 +18,7 @@
 #define CONFIG_DEFAULT_REDIS_TIMEOUT_MS		200
 #define CONFIG_DEFAULT_REDIS_KEY_PREFIX		"nv:used:"
 #define CONFIG_REDIS_KEY_PREFIX_MAX		64
+#define CONFIG_METRICS_PATH_MAX			256
 
 enum config_store {
 	CONFIG_STORE_FILE = 0,	/* the mapped file of one machine */
@@ -53,6 +54,8 @@ struct config {
 	long			 request_timeout; /* seconds per request */
 	unsigned		 signing_algs;	/* SIG_BIT()s accepted */
 	int			 syscall_filter; /* 0: seccomp left off */
+	char			*metrics_file;	/* the pool's counters */
+	char			*metrics_path;	/* NULL: no metrics route */
 };
 
 int	config_load(struct config *, const char *path, char *err, size_t);

@@ -16,6 +16,7 @@
 
 #include "keys.h"
 #include "log.h"
+#include "metrics.h"
 
 #define KEYS_ERR_MAX	512
 
@@ -138,11 +139,13 @@ keys_maybe_reload(struct keys *k, long long now_ms, int force)
 		lerr("key set not reloaded, the old keys stay in force: %s",
 		    err);
 		k->id = id;
+		metrics_add(k->metrics, METRICS_KEYSET_RELOAD_FAILURES, 1);
 		return KEYS_KEPT;
 	}
 	jwks_free(&k->set);
 	k->set = set;
 	k->id = id;
+	metrics_keyset(k->metrics, &k->set, time(NULL));
 	linfo("key set %s reloaded: %zu key%s", k->path, set.n,
 	    set.n == 1 ? "" : "s");
 	return KEYS_RELOADED;

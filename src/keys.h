@@ -12,6 +12,8 @@
 
 #include "jwks.h"
 
+struct metrics;
+
 #define KEYS_CHECK_MS	1000	/* least time between two stat(2)s */
 
 /* What tells one version of the file from the next. */
@@ -30,6 +32,7 @@ struct keys {
 	struct keys_id	 id;		/* of the file last read, good or bad */
 	long long	 checked_ms;	/* monotonic time of the last check */
 	unsigned long	 reads;		/* times the file was read */
+	struct metrics	*metrics;	/* told of loads and failures, or NULL */
 };
 
 enum keys_reload {

@@ -1,7 +1,8 @@
 /*
  * nv-fcgi: the Number Verification service as a FastCGI application.
  * Owns start-up: options, configuration, key sets, the single-use
- * store, the listening socket, the sandbox; then serve.c's loops.
+ * store, the metrics file, the listening socket, the sandbox; then
+ * serve.c's loops.
  * Started by a web server, spawn-fcgi or systemd it finds its
  * listening socket on fd 0; with -s or -b it opens its own; with
  * neither and no socket on fd 0 it answers one CGI request and exits.
@@ -12,12 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
 #include <sodium.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "config.h"
 #include "deckeys.h"
 #include "keys.h"
@@ -133,6 +136,15 @@ main(int argc, char *argv[])
 		rc = EX_CONFIG_CODE;
 		goto out;
 	}
+	/* The metrics file too: the sandbox opens nothing. */
+	if (cfg.metrics_file != NULL && metrics_open(&svc.metrics,
+	    cfg.metrics_file, su.uid, su.gid, err, sizeof(err)) == -1) {
+		lerr("%s", err);
+		rc = EX_CONFIG_CODE;
+		goto out;
+	}
+	keys.metrics = svc.metrics;
+	metrics_keyset(svc.metrics, &keys.set, time(NULL));
 	serve_signals();
 	if (FCGX_Init() != 0) {
 		lerr("cannot initialise libfcgi");
@@ -156,6 +168,8 @@ main(int argc, char *argv[])
 	 */
 	if (!cgi && !su.drop && geteuid() == 0)
 		lwarn("running as root: set `user` in the configuration");
+	if (!cgi)
+		metrics_add(svc.metrics, METRICS_WORKER_STARTS, 1);
 	/* Everything opened: from here on the worker needs no more. */
 	if ((rc = sandbox_enter(cfg.user, &su, cfg.syscall_filter,
 	    store_needs_network(svc.auth.store), err, sizeof(err))) == -1) {
@@ -172,6 +186,7 @@ main(int argc, char *argv[])
 out:
 	deckeys_free(&dec);
 	store_close(svc.auth.store);
+	metrics_close(svc.metrics);
 	keys_close(&keys);
 	config_free(&cfg);
 	return rc;

@@ -1,6 +1,7 @@
 /*
- * Building and serializing answers.  Every answer carries
- * Content-Type: application/json and Cache-Control: no-store: the
+ * Building and serializing answers.  Every API answer carries
+ * Content-Type: application/json (the metrics their own text type)
+ * and Cache-Control: no-store: the
  * success bodies hold personal data, and the errors must not be
  * cached in their place.  Error bodies are built with json-c, so a
  * message can never break out of its string.
@@ -133,17 +134,19 @@ response_serialize(const struct response *r, char *out, size_t outmax)
 	sbuf_num(&o, (unsigned)r->status);
 	sbuf_put(&o, " ", 1);
 	sbuf_str(&o, errors_reason(r->status));
-	sbuf_str(&o, "\r\n"
-	    "Content-Type: application/json\r\n"
-	    "Cache-Control: no-store\r\n");
+	sbuf_str(&o, "\r\nContent-Type: ");
+	sbuf_str(&o, r->content_type != NULL ? r->content_type :
+	    "application/json");
+	sbuf_str(&o, "\r\nCache-Control: no-store\r\n");
 	put_header(&o, "Allow: ", r->allow);
 	put_header(&o, "WWW-Authenticate: ", r->www_authenticate[0] != '\0' ?
 	    r->www_authenticate : NULL);
 	put_header(&o, "x-correlator: ", r->correlator);
 	sbuf_str(&o, "Content-Length: ");
-	sbuf_num(&o, r->body_len);
+	sbuf_num(&o, r->text != NULL ? r->text_len : r->body_len);
 	sbuf_str(&o, "\r\n\r\n");
 	if (!r->head)
-		sbuf_put(&o, r->body, r->body_len);
+		sbuf_put(&o, r->text != NULL ? r->text : r->body,
+		    r->text != NULL ? r->text_len : r->body_len);
 	return o.over ? 0 : sbuf_end(&o);
 }

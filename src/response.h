@@ -10,7 +10,8 @@
 #include "errors.h"
 
 #define RESPONSE_BODY_MAX	1024
-#define RESPONSE_MAX		2048
+#define RESPONSE_TEXT_MAX	32768	/* a text body of another's: metrics */
+#define RESPONSE_MAX		(2048 + RESPONSE_TEXT_MAX)
 
 struct response {
 	int		 status;
@@ -20,6 +21,9 @@ struct response {
 	const char	*allow;		/* 405: the methods allowed */
 	int		 head;		/* HEAD: headers only, GET's length */
 	const char	*correlator;	/* echoed when not NULL */
+	const char	*content_type;	/* NULL: application/json */
+	const char	*text;		/* when set, the body instead of body */
+	size_t		 text_len;
 	char		 www_authenticate[160];
 	char		 body[RESPONSE_BODY_MAX];
 	size_t		 body_len;

@@ -16,10 +16,13 @@
 
 static const struct route_def routes[ROUTE__MAX] = {
 	[ROUTE_VERIFY] = { "/verify", "POST", "POST", SCOPE_VERIFY, 1,
-	    verify_handle },
+	    verify_handle, NULL },
 	/* HEAD answers as GET, without the body (RFC 9110 9.3.2). */
 	[ROUTE_SHARE] = { "/device-phone-number", "GET", "GET, HEAD",
-	    SCOPE_SHARE, 0, share_handle },
+	    SCOPE_SHARE, 0, share_handle, NULL },
+	/* For the local scraper only: the web server keeps others out. */
+	[ROUTE_METRICS] = { NULL, "GET", "GET, HEAD", SCOPE__MAX, 0, NULL,
+	    metrics_route_handle },
 };
 
 const struct route_def *
@@ -72,7 +75,7 @@ route_by_path(const char *p, size_t len, enum route *r)
 	int	 i;
 
 	for (i = 0; i < ROUTE__MAX; i++)
-		if (strlen(routes[i].path) == len &&
+		if (routes[i].path != NULL && strlen(routes[i].path) == len &&
 		    memcmp(routes[i].path, p, len) == 0) {
 			*r = i;
 			return 1;
@@ -148,4 +151,26 @@ router_match(const char *script_name, const char *path_info,
 	default:
 		break;
 	}
+}
+
+int
+router_match_path(const char *path, const char *script_name,
+    const char *path_info, const char *request_uri)
+{
+	size_t	 len, snlen;
+
+	if (path == NULL)
+		return 0;
+	if (request_uri != NULL && *request_uri != '\0') {
+		len = strcspn(request_uri, "?#");
+		return len == strlen(path) && memcmp(request_uri, path, len) == 0;
+	}
+	if (script_name == NULL)
+		script_name = "";
+	if (path_info == NULL)
+		path_info = "";
+	snlen = strlen(script_name);
+	len = strlen(path);
+	return snlen <= len && memcmp(script_name, path, snlen) == 0 &&
+	    strcmp(path_info, path + snlen) == 0;
 }

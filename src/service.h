@@ -11,12 +11,16 @@
 #include "request.h"
 #include "response.h"
 
+struct metrics;
+
 struct service {
 	struct auth	 auth;	/* configuration, key sets, stores */
+	struct metrics	*metrics;	/* metrics_file's counters, or NULL */
 };
 
 struct service_outcome {
-	const char	*detail;	/* for the log: why a token failed */
+	const char		*detail;	/* for the log: why a token failed */
+	enum auth_reason	 reason;	/* for the metrics: the same */
 };
 
 void	service_handle(const struct service *, const struct request *,

@@ -83,6 +83,17 @@ store_use(struct store *s, const unsigned char key[STORE_KEY_BYTES],
 }
 
 int
+store_size(struct store *s, long long *entries, long long *capacity)
+{
+	*entries = *capacity = -1;
+	if (s == NULL || s->kind != CONFIG_STORE_FILE)
+		return -1;
+	*entries = (long long)replay_count(s->replay);
+	*capacity = (long long)replay_capacity(s->replay);
+	return 0;
+}
+
+int
 store_needs_network(const struct store *s)
 {
 	return s != NULL && s->kind == CONFIG_STORE_REDIS;

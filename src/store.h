@@ -41,6 +41,12 @@ int		 store_open(struct store **, const struct config *,
 enum store_err	 store_use(struct store *,
 		    const unsigned char key[STORE_KEY_BYTES], int64_t expires,
 		    int64_t now, const char **detail);
+/*
+ * The file store's tokens held and capacity, for the metrics; -1 (both
+ * -1) for Redis, whose size is Redis's own to report.
+ */
+int		 store_size(struct store *, long long *entries,
+		    long long *capacity);
 /* 1 when the store talks over a socket the sandbox must allow. */
 int		 store_needs_network(const struct store *);
 void		 store_close(struct store *);

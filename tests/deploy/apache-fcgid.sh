@@ -8,7 +8,7 @@ TEST_NAME=apache-fcgid
 need apache2 curl
 deploy_setup
 STOPPERS+=(stop_server)
-start_apache "$SRC/apache/nv-fcgi-fcgid.conf" "fcgid alias"
+start_apache "$SRC/apache/nv-fcgi-fcgid.conf" "fcgid alias authz_host"
 run_suite "http://127.0.0.1:$PORT" || die "request suite failed"
 stop_server
 check_no_leftovers || die "processes left after stopping Apache"

@@ -10,7 +10,7 @@ need apache2 spawn-fcgi curl
 deploy_setup
 STOPPERS+=(stop_server stop_pool)
 start_pool 2
-start_apache "$SRC/apache/nv-fcgi-proxy-fcgi.conf" "proxy proxy_fcgi"
+start_apache "$SRC/apache/nv-fcgi-proxy-fcgi.conf" "proxy proxy_fcgi authz_host"
 run_suite "http://127.0.0.1:$PORT" || die "request suite failed"
 stop_server
 stop_pool

@@ -180,6 +180,8 @@ jwks_file = keys.jwks
 issuer = $ISS
 audience = $AUD
 leeway = 30
+metrics_file = ../run/metrics
+metrics_path = /metrics
 EOC
 	local K="$T/keys/a.key"
 	mint -k "$K" --phone "$PHONE" > "$T/tok/ok"

@@ -12,7 +12,7 @@ deploy_setup
 STOPPERS+=(stop_server)
 start_lighttpd "$SRC/lighttpd/10-nv-fcgi-spawn.conf"
 n=$(worker_pids | wc -l)
-[ "$n" = 6 ] || die "lighttpd runs $n workers, want 4 for v0 and 2 for v2"
+[ "$n" = 7 ] || die "lighttpd runs $n workers, want 4 for v0, 2 for v2 and 1 for /metrics"
 run_suite "http://127.0.0.1:$PORT" || die "request suite failed"
 stop_server
 check_no_leftovers || die "processes left after stopping lighttpd"

@@ -12,8 +12,10 @@ need lighttpd "$PYTHON"
 deploy_setup
 STOPPERS+=(stop_server)
 start_lighttpd "$SRC/lighttpd/10-nv-fcgi-spawn.conf"
-workers=$(worker_pids)
+# The API's 4+2; the snippet's seventh worker serves /metrics alone.
+workers="$(workers_on "$T/run/nv-fcgi-v0.sock") $(workers_on "$T/run/nv-fcgi-v2.sock")"
 [ "$(echo "$workers" | wc -w)" = 6 ] || die "want 6 workers, have: $workers"
+[ "$(worker_pids | wc -w)" = 7 ] || die "want 7 workers with /metrics's, have: $(worker_pids)"
 
 KEYS_SETTLE=1.3	# a worker looks at the file at most once a second
 OK_BODY='{"devicePhoneNumber":"'$PHONE'"}'

@@ -205,6 +205,35 @@ run_correlator_suite() {
 	fi
 }
 
+# The metrics route (metrics_path = /metrics in deploy_setup's nv.conf)
+# as the shipped snippet mounts it: from 127.0.0.1 the exposition, with
+# the v0 verify just answered counted; from 127.0.0.2 (another address
+# of the loopback) the web server's own 403, no worker asked.
+run_metrics_suite() {
+	local base=$1 got hf="$T/suite.h" bf="$T/suite.m"
+	: > "$hf"
+	: > "$bf"
+	got=$(curl -sS --max-time 20 -D "$hf" -o "$bf" -w '%{http_code}' \
+	    "$base/metrics" 2>&1) || got="curl error: $got"
+	if [ "$got" = 200 ] &&
+	    grep -qixF 'Content-Type: text/plain; version=0.0.4; charset=utf-8'$'\r' "$hf" &&
+	    grep -q '^nv_requests_total{version="v0",operation="verify",status="200",code="OK"} [1-9]' "$bf" &&
+	    grep -q '^nv_keyset_keys{kind="OKP"} 1$' "$bf"; then
+		SUITE_PASS=$((SUITE_PASS + 1))
+	else
+		SUITE_FAIL=$((SUITE_FAIL + 1))
+		say "not ok: metrics from 127.0.0.1; got $got: $(tr -d '\r' < "$hf" | tr '\n' '|') $(head -c 300 "$bf")"
+	fi
+	got=$(curl -sS --max-time 20 --interface 127.0.0.2 -o "$bf" \
+	    -w '%{http_code}' "$base/metrics" 2>&1) || got="curl error: $got"
+	if [ "$got" = 403 ] && ! grep -q nv_requests_total "$bf"; then
+		SUITE_PASS=$((SUITE_PASS + 1))
+	else
+		SUITE_FAIL=$((SUITE_FAIL + 1))
+		say "not ok: metrics from 127.0.0.2; got $got, want 403"
+	fi
+}
+
 run_suite() {
 	local base=$1 v u hash t
 	local -A tok=()
@@ -328,6 +357,7 @@ run_suite() {
 	    "$base/number-verification/v0/device-phone-number"
 	run_path_suite "$base"
 	run_correlator_suite "$base"
+	run_metrics_suite "$base"
 	say "suite: $SUITE_PASS passed, $SUITE_FAIL failed"
 	[ "$SUITE_FAIL" = 0 ]
 }

@@ -274,6 +274,37 @@ START_TEST(relative_jwks_file)
 }
 END_TEST
 
+/* metrics_file relative to the folder; metrics_path checked, and only
+ * with metrics_file. */
+START_TEST(metrics_keys)
+{
+	static const char *const bad[] = { "metrics", "/a b", "/m?x=1",
+	    "/m#f", "/m\x01" };
+	char	 text[512], want[1200];
+	size_t	 i;
+
+	ck_assert_int_eq(load(REQUIRED "metrics_file = m.db\n"
+	    "metrics_path = /metrics\n", NULL), 0);
+	snprintf(want, sizeof(want), "%s/m.db", dir);
+	ck_assert_str_eq(c.metrics_file, want);
+	ck_assert_str_eq(c.metrics_path, "/metrics");
+	config_free(&c);
+	/* The file alone counts, with no route: allowed. */
+	ck_assert_int_eq(load(REQUIRED "metrics_file = /run/m\n", NULL), 0);
+	ck_assert_ptr_null(c.metrics_path);
+	config_free(&c);
+	load_fails(REQUIRED "metrics_path = /metrics\n", 0,
+	    "metrics_path needs metrics_file");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), REQUIRED "metrics_file = m\n"
+		    "metrics_path = %s\n", bad[i]);
+		load_fails(text, 5, "metrics_path must be an absolute path of "
+		    "at most 256 printable characters, without blanks, `?` "
+		    "or `#`");
+	}
+}
+END_TEST
+
 START_TEST(redis_store)
 {
 	char	*path, want[1200];
@@ -371,6 +402,7 @@ config_suite(void)
 	tcase_add_test(tc, long_line);
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, relative_jwks_file);
+	tcase_add_test(tc, metrics_keys);
 	tcase_add_test(tc, redis_store);
 	tcase_add_test(tc, bad_redis_store);
 	suite_add_tcase(s, tc);

@@ -287,6 +287,26 @@ START_TEST(long_paths)
 }
 END_TEST
 
+START_TEST(fixed_path)
+{
+	ck_assert(router_match_path("/metrics", "", "/metrics", NULL));
+	ck_assert(router_match_path("/metrics", "/metrics", "", NULL));
+	ck_assert(router_match_path("/metrics", "/metrics", NULL, NULL));
+	ck_assert(router_match_path("/metrics", "/x", "/y", "/metrics?a"));
+	ck_assert(router_match_path("/metrics", NULL, NULL, "/metrics#f"));
+	/* REQUEST_URI, when there, is the path: nothing else counts. */
+	ck_assert(!router_match_path("/metrics", "", "/metrics", "/other"));
+	ck_assert(!router_match_path("/metrics", "", "/metrics/", NULL));
+	ck_assert(!router_match_path("/metrics", "/metrics", "/x", NULL));
+	ck_assert(!router_match_path("/metrics", NULL, NULL, "/metric"));
+	ck_assert(!router_match_path("/metrics", NULL, NULL, "/metricsx"));
+	ck_assert(!router_match_path("/metrics", "", "/METRICS", NULL));
+	ck_assert(!router_match_path(NULL, "", "/metrics", NULL));
+	/* The /verify route is the API's, never a fixed path's. */
+	ck_assert(!router_match_path("/metrics", "", "/verify", NULL));
+}
+END_TEST
+
 START_TEST(route_table)
 {
 	const struct route_def	*d;
@@ -301,6 +321,13 @@ START_TEST(route_table)
 	ck_assert_str_eq(d->method, "GET");
 	ck_assert_int_eq(d->scope, SCOPE_SHARE);
 	ck_assert_int_eq(d->has_body, 0);
+	/* The metrics: a configured path, no token, no API handler. */
+	ck_assert_ptr_nonnull(d = router_def(ROUTE_METRICS));
+	ck_assert_ptr_null(d->path);
+	ck_assert_str_eq(d->method, "GET");
+	ck_assert_str_eq(d->allow, "GET, HEAD");
+	ck_assert_ptr_null(d->handle);
+	ck_assert_ptr_nonnull(d->open);
 	ck_assert_ptr_null(router_def(ROUTE__MAX));
 }
 END_TEST
@@ -319,6 +346,7 @@ router_suite(void)
 	tcase_add_test(tc, version_from_the_mount);
 	tcase_add_test(tc, long_paths);
 	tcase_add_test(tc, route_table);
+	tcase_add_test(tc, fixed_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,12 +1,16 @@
 /*
  * The request pipeline (service.c) without any I/O: the order of the
  * checks (404, 405, v2 correlator 400, 406, 401, 403, 415, 400), the
- * headers each answer sets, and the per-version error vocabulary.
+ * headers each answer sets, and the per-version error vocabulary;
+ * then the metrics: the route on metrics_path, and each answer counted
+ * with its labels and its token's rejection reason.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "metrics.h"
 #include "service.h"
 #include "unit.h"
 
@@ -406,6 +410,233 @@ START_TEST(answers)
 }
 END_TEST
 
+
+/* --- metrics: a file in a folder of the test's, metrics_path set --- */
+static char		*mdir;
+
+static void
+metrics_setup(void)
+{
+	char	*p, err[512];
+
+	setup();
+	mdir = unit_tmpdir();
+	ck_assert_int_ne(asprintf(&p, "%s/metrics", mdir), -1);
+	if (metrics_open(&svc.metrics, p, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) == -1)
+		ck_abort_msg("metrics_open: %s", err);
+	free(p);
+	ck_assert_ptr_nonnull(cfg.metrics_path = strdup("/metrics"));
+}
+
+static void
+metrics_teardown(void)
+{
+	metrics_close(svc.metrics);
+	svc.metrics = NULL;
+	unit_rmtree(mdir);
+	free(mdir);
+	teardown();
+}
+
+/* The exposition as a scrape now would have it. */
+static const char *
+scrape(void)
+{
+	request("GET", "/metrics", NULL, NULL);
+	handle();
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_ptr_nonnull(resp.text);
+	return resp.text;
+}
+
+static void
+has_line(const char *line)
+{
+	const char	*text = scrape();
+	char		 want[512];
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	if (strstr(text, want) == NULL)
+		ck_abort_msg("no line %s in:\n%.1500s", line, text);
+}
+
+START_TEST(metrics_route)
+{
+	char	 wire[RESPONSE_MAX], want[128];
+	size_t	 n;
+
+	/* GET: the text type, its length, the body; nothing counted. */
+	request("GET", "/metrics", NULL, NULL);
+	handle();
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_str_eq(resp.content_type, METRICS_CONTENT_TYPE);
+	ck_assert_ptr_nonnull(strstr(resp.text, "# TYPE nv_requests_total "
+	    "counter\n# HELP nv_token_rejections_total "));
+	n = response_serialize(&resp, wire, sizeof(wire));
+	ck_assert_uint_gt(n, resp.text_len);
+	snprintf(want, sizeof(want), "Status: 200 OK\r\nContent-Type: "
+	    METRICS_CONTENT_TYPE "\r\nCache-Control: no-store\r\n"
+	    "Content-Length: %zu\r\n\r\n", resp.text_len);
+	ck_assert_int_eq(strncmp(wire, want, strlen(want)), 0);
+	ck_assert_str_eq(wire + strlen(want), resp.text);
+	/* HEAD: the same headers, no body. */
+	request("HEAD", "/metrics", NULL, NULL);
+	handle();
+	ck_assert_int_eq(resp.status, 200);
+	ck_assert_int_eq(resp.head, 1);
+	n = response_serialize(&resp, wire, sizeof(wire));
+	ck_assert_str_eq(wire, want);
+	/* Any other method: 405 with Allow, in the configured version. */
+	request("POST", "/metrics", NULL, "{}");
+	expect(405, "METHOD_NOT_ALLOWED", "The requested method is not "
+	    "allowed/supported on the target");
+	ck_assert_str_eq(resp.allow, "GET, HEAD");
+	/* The whole path, from REQUEST_URI without its query... */
+	request("GET", NULL, NULL, NULL);
+	req.var[RV_REQUEST_URI] = "/metrics?name[]=x";
+	handle();
+	ck_assert_int_eq(resp.status, 200);
+	/* ...or SCRIPT_NAME and PATH_INFO together; nothing longer. */
+	request("GET", "", NULL, NULL);
+	req.var[RV_SCRIPT_NAME] = "/metrics";
+	handle();
+	ck_assert_int_eq(resp.status, 200);
+	request("GET", "/metrics/", NULL, NULL);
+	expect(404, "NOT_FOUND", "The specified resource is not found.");
+	request("GET", NULL, NULL, NULL);
+	req.var[RV_REQUEST_URI] = "/metricsx";
+	expect(404, "NOT_FOUND", "The specified resource is not found.");
+	/* The two 404s were counted; no scrape, HEAD or 405 on it was. */
+	ck_assert_ptr_null(strstr(scrape(), "status=\"200\""));
+	ck_assert_ptr_null(strstr(scrape(), "status=\"405\""));
+	has_line("nv_requests_total{version=\"v0\",operation=\"other\","
+	    "status=\"404\",code=\"NOT_FOUND\"} 2");
+}
+END_TEST
+
+/* Without a metrics file (unit tests, fuzzers) the path is no route. */
+START_TEST(metrics_route_needs_file)
+{
+	struct metrics	*m = svc.metrics;
+
+	svc.metrics = NULL;
+	request("GET", "/metrics", NULL, NULL);
+	expect(404, "NOT_FOUND", "The specified resource is not found.");
+	svc.metrics = m;
+}
+END_TEST
+
+/* Each answer under its labels; each refused token under its reason. */
+START_TEST(metrics_counted)
+{
+	char	*tok;
+
+	request("POST", V0 "/verify", good, PLAIN);
+	expect(200, NULL, "{\"devicePhoneNumberVerified\":true}");
+	request("GET", V2 "/device-phone-number", good, NULL);
+	handle();
+	request("POST", V0 "/verify", NULL, PLAIN);
+	handle();
+	ck_assert_int_eq(out.reason, AUTH_REASON_MISSING);
+	request("POST", V0 "/verify", NULL, PLAIN);
+	req.var[RV_AUTHORIZATION] = "Basic dXNlcjpwYXNz";
+	handle();
+	ck_assert_int_eq(out.reason, AUTH_REASON_MALFORMED);
+	request("POST", V0 "/verify", good, PLAIN);
+	service_handle(&svc, &req, UNIT_NOW + 3600, &resp, &out);
+	ck_assert_int_eq(out.reason, AUTH_REASON_EXPIRED);
+	tok = unit_sign(sk, "{\"alg\":\"EdDSA\",\"kid\":\"nope\"}", "{}");
+	request("POST", V0 "/verify", tok, PLAIN);
+	handle();
+	ck_assert_int_eq(out.reason, AUTH_REASON_UNKNOWN_KEY);
+	free(tok);
+	tok = token(",\"scope\":\"number-verification:verify\"");
+	request("GET", V2 "/device-phone-number", tok, NULL);
+	handle();
+	ck_assert_int_eq(out.reason, AUTH_REASON_SCOPE);
+	free(tok);
+	tok = token(",\"scope\":\"number-verification:verify\","
+	    "\"amr\":[\"pwd\"]");
+	request("POST", V1 "/verify", tok, PLAIN);
+	handle();
+	ck_assert_int_eq(out.reason, AUTH_REASON_NETWORK_AUTH);
+	free(tok);
+	tok = token(",\"scope\":\"number-verification:verify\","
+	    "\"amr\":[\"mnba\"],\"phone_number\":\"600000000\"");
+	request("POST", V2 "/verify", tok, PLAIN);
+	handle();
+	ck_assert_int_eq(out.reason, AUTH_REASON_PHONE_NUMBER);
+	free(tok);
+	request("GET", V0 "/verify", good, NULL);
+	handle();
+	ck_assert_int_eq(out.reason, AUTH_REASON_NONE);
+
+	has_line("nv_requests_total{version=\"v0\",operation=\"verify\","
+	    "status=\"401\",code=\"UNAUTHENTICATED\"} 4");
+	has_line("nv_requests_total{version=\"v0\",operation=\"verify\","
+	    "status=\"405\",code=\"METHOD_NOT_ALLOWED\"} 1");
+	has_line("nv_requests_total{version=\"v0\",operation=\"verify\","
+	    "status=\"200\",code=\"OK\"} 1");
+	has_line("nv_requests_total{version=\"v2\",operation="
+	    "\"device_phone_number\",status=\"200\",code=\"OK\"} 1");
+	/* 2.1.0's scope and number 403s are one PERMISSION_DENIED series. */
+	has_line("nv_requests_total{version=\"v2\",operation="
+	    "\"device_phone_number\",status=\"403\",code="
+	    "\"PERMISSION_DENIED\"} 1");
+	has_line("nv_requests_total{version=\"v2\",operation=\"verify\","
+	    "status=\"403\",code=\"PERMISSION_DENIED\"} 1");
+	has_line("nv_requests_total{version=\"v1\",operation=\"verify\","
+	    "status=\"403\",code=\"NUMBER_VERIFICATION.USER_NOT_"
+	    "AUTHENTICATED_BY_MOBILE_NETWORK\"} 1");
+	has_line("nv_token_rejections_total{reason=\"missing\"} 1");
+	has_line("nv_token_rejections_total{reason=\"malformed\"} 1");
+	has_line("nv_token_rejections_total{reason=\"expired\"} 1");
+	has_line("nv_token_rejections_total{reason=\"unknown_key\"} 1");
+	has_line("nv_token_rejections_total{reason=\"scope\"} 1");
+	has_line("nv_token_rejections_total{reason=\"network_auth\"} 1");
+	has_line("nv_token_rejections_total{reason=\"phone_number\"} 1");
+	has_line("nv_token_rejections_total{reason=\"bad_signature\"} 0");
+	has_line("nv_request_duration_seconds_count{operation=\"verify\"} 8");
+	has_line("nv_request_duration_seconds_count{operation="
+	    "\"device_phone_number\"} 2");
+	has_line("nv_request_duration_seconds_count{operation=\"other\"} 0");
+}
+END_TEST
+
+/*
+ * Redis that does not answer: the 503 under its labels, the reason
+ * store_unavailable, one Redis error; no file store gauges.
+ */
+START_TEST(metrics_redis_errors)
+{
+	char	 url[600], err[512];
+
+	ck_assert_ptr_nonnull(cfg.redis_key_secret_file = unit_write(mdir,
+	    "secret", "0123456789abcdef0123456789abcdef"));
+	ck_assert_int_eq(chmod(cfg.redis_key_secret_file, 0600), 0);
+	snprintf(url, sizeof(url), "unix:%s/no-redis.sock", mdir);
+	ck_assert_ptr_nonnull(cfg.redis_url = strdup(url));
+	ck_assert_ptr_nonnull(cfg.redis_key_prefix = strdup("nv:used:"));
+	cfg.redis_timeout = 200;
+	cfg.single_use = 1;
+	cfg.single_use_store = CONFIG_STORE_REDIS;
+	if (store_open(&svc.auth.store, &cfg, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) == -1)
+		ck_abort_msg("store_open: %s", err);
+	request("POST", V0 "/verify", good, PLAIN);
+	expect(503, "UNAVAILABLE", "Service unavailable");
+	ck_assert_int_eq(out.reason, AUTH_REASON_STORE_UNAVAILABLE);
+	has_line("nv_requests_total{version=\"v0\",operation=\"verify\","
+	    "status=\"503\",code=\"UNAVAILABLE\"} 1");
+	has_line("nv_token_rejections_total{reason=\"store_unavailable\"} 1");
+	has_line("nv_redis_errors_total 1");
+	ck_assert_ptr_null(strstr(scrape(), "nv_single_use_entries"));
+	store_close(svc.auth.store);
+	svc.auth.store = NULL;
+}
+END_TEST
+
 static Suite *
 service_suite(void)
 {
@@ -425,6 +656,13 @@ service_suite(void)
 	tcase_add_test(tc, unsupported_media_type);
 	tcase_add_test(tc, bad_bodies);
 	tcase_add_test(tc, answers);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("metrics");
+	tcase_add_checked_fixture(tc, metrics_setup, metrics_teardown);
+	tcase_add_test(tc, metrics_route);
+	tcase_add_test(tc, metrics_route_needs_file);
+	tcase_add_test(tc, metrics_counted);
+	tcase_add_test(tc, metrics_redis_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
