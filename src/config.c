@@ -37,6 +37,7 @@ enum config_key {
 	KEY_MAX_TOKEN_LIFETIME,
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
+	KEY_KEPT_CONNECTIONS,
 	KEY_SIGNING_ALGORITHMS,
 	KEY_SYSCALL_FILTER,
 	KEY__MAX
@@ -80,6 +81,8 @@ static int	set_max_token_lifetime(struct config *, const char *, char *,
 static int	set_user(struct config *, const char *, char *, size_t);
 static int	set_request_timeout(struct config *, const char *, char *,
 		    size_t);
+static int	set_kept_connections(struct config *, const char *, char *,
+		    size_t);
 static int	set_signing_algorithms(struct config *, const char *, char *,
 		    size_t);
 static int	set_syscall_filter(struct config *, const char *, char *,
@@ -115,6 +118,8 @@ static const struct key_def keys[KEY__MAX] = {
 				    set_max_token_lifetime },
 	[KEY_USER] =		{ "user", 0, set_user },
 	[KEY_REQUEST_TIMEOUT] =	{ "request_timeout", 0, set_request_timeout },
+	[KEY_KEPT_CONNECTIONS] = { "kept_connections", 0,
+				    set_kept_connections },
 	[KEY_SIGNING_ALGORITHMS] = { "signing_algorithms", 0,
 				    set_signing_algorithms },
 	[KEY_SYSCALL_FILTER] =	{ "syscall_filter", 0, set_syscall_filter },
@@ -330,6 +335,18 @@ set_request_timeout(struct config *c, const char *v, char *err,
 }
 
 /*
+ * Each idle kept connection holds a descriptor of the worker: the
+ * bound stays well under the usual limit of 1024.
+ */
+static int
+set_kept_connections(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return set_number(&c->kept_connections, v, 1,
+	    CONFIG_KEPT_CONNECTIONS_MAX, "kept_connections", err, errlen);
+}
+
+/*
  * The one way to run without the seccomp filter in a build that has
  * it: written in the configuration, so that nothing in the
  * environment (an LD_PRELOAD, a variable) can turn it off.  For
@@ -459,6 +476,7 @@ config_defaults(struct config *c)
 	c->api_version = API_V0;
 	c->single_use_capacity = CONFIG_DEFAULT_SINGLE_USE_CAPACITY;
 	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
+	c->kept_connections = CONFIG_DEFAULT_KEPT_CONNECTIONS;
 	c->redis_timeout = CONFIG_DEFAULT_REDIS_TIMEOUT_MS;
 	c->signing_algs = SIG_ALL;
 	c->syscall_filter = 1;
