@@ -15,9 +15,16 @@
  * A connection is closed by close() alone, which also takes it out of
  * the epoll set: the worker never forks or dups a connection, so that
  * descriptor is the only reference to it.
+ *
+ * The set grows as connections come (a web server opens more while its
+ * kept ones are busy, and closes them after); only idle ones, with
+ * nothing to read, count against max_idle and are closed beyond it: a
+ * connection with a request waiting is never closed, as the web server
+ * would not send a POST again (nginx answers 502).
  */
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -25,18 +32,36 @@
 
 #include "conns.h"
 
-int
+#define CONNS_FIRST	8	/* slots made at first */
+
+void
 conns_init(struct conns *cs, int ep, size_t max_idle)
 {
-	size_t	 i;
-
 	memset(cs, 0, sizeof(*cs));
 	cs->ep = ep;
-	cs->nslot = max_idle + 1;
-	if ((cs->slot = calloc(cs->nslot, sizeof(*cs->slot))) == NULL)
+	cs->max_idle = max_idle;
+}
+
+/* Room for twice as many; the slots made so far stay where they are. */
+static int
+conns_grow(struct conns *cs)
+{
+	struct conn	**slot;
+	struct pollfd	 *pfd;
+	size_t		  i, n = cs->nslot == 0 ? CONNS_FIRST : cs->nslot * 2;
+
+	if ((slot = realloc(cs->slot, n * sizeof(*slot))) == NULL)
 		return -1;
-	for (i = 0; i < cs->nslot; i++)
-		cs->slot[i].fd = -1;
+	cs->slot = slot;
+	if ((pfd = realloc(cs->pfd, n * sizeof(*pfd))) == NULL)
+		return -1;
+	cs->pfd = pfd;
+	for (i = cs->nslot; i < n; i++) {
+		if ((slot[i] = calloc(1, sizeof(*slot[i]))) == NULL)
+			return -1;
+		slot[i]->fd = -1;
+		cs->nslot = i + 1;
+	}
 	return 0;
 }
 
@@ -46,8 +71,10 @@ conns_open(struct conns *cs, int fd)
 	struct conn	*c;
 	size_t		 i;
 
+	if (cs->open == cs->nslot && conns_grow(cs) == -1)
+		return NULL;
 	for (i = 0; i < cs->nslot; i++) {
-		c = &cs->slot[i];
+		c = cs->slot[i];
 		if (c->fd >= 0)
 			continue;
 		FCGX_InitRequest(&c->fr, -1, 0);
@@ -80,28 +107,52 @@ conns_close(struct conns *cs, struct conn *c)
 	cs->open--;
 }
 
-/* The least recently used connection other than keep, or NULL. */
-static struct conn *
-conns_oldest(struct conns *cs, const struct conn *keep)
+/*
+ * Beyond max_idle connections with nothing to read (keep, just served,
+ * is one), closes the least recently used of them.  One poll() tells
+ * the idle from those with a request waiting.
+ */
+static void
+conns_trim(struct conns *cs, const struct conn *keep)
 {
-	struct conn	*c, *old = NULL;
-	size_t		 i;
+	struct conn	*c, *old;
+	size_t		 i, oi = 0, idle = 1;
 
 	for (i = 0; i < cs->nslot; i++) {
-		c = &cs->slot[i];
-		if (c->fd < 0 || c == keep)
-			continue;
-		if (old == NULL || c->used < old->used)
-			old = c;
+		c = cs->slot[i];
+		cs->pfd[i].fd = c->fd >= 0 && c != keep ? c->fd : -1;
+		cs->pfd[i].events = POLLIN;
+		cs->pfd[i].revents = 0;
 	}
-	return old;
+	if (poll(cs->pfd, (nfds_t)cs->nslot, 0) == -1)
+		return;
+	for (i = 0; i < cs->nslot; i++)
+		if (cs->pfd[i].fd >= 0 && cs->pfd[i].revents == 0)
+			idle++;
+	while (idle > cs->max_idle) {
+		old = NULL;
+		for (i = 0; i < cs->nslot; i++) {
+			c = cs->slot[i];
+			if (cs->pfd[i].fd < 0 || cs->pfd[i].revents != 0)
+				continue;
+			if (old == NULL || c->used < old->used) {
+				old = c;
+				oi = i;
+			}
+		}
+		if (old == NULL)
+			break;
+		/* The web server finds it closed and opens another. */
+		conns_close(cs, old);
+		cs->pfd[oi].fd = -1;
+		idle--;
+	}
 }
 
 int
 conns_idle(struct conns *cs, struct conn *c)
 {
 	struct epoll_event	 ev;
-	struct conn		*old;
 	int			 e;
 
 	if (c->fr.ipcFd < 0) {
@@ -124,10 +175,8 @@ conns_idle(struct conns *cs, struct conn *c)
 		}
 		c->watched = 1;
 	}
-	/* The web server finds it closed and opens another. */
-	while (cs->open > cs->nslot - 1 &&
-	    (old = conns_oldest(cs, c)) != NULL)
-		conns_close(cs, old);
+	if (cs->open > cs->max_idle)
+		conns_trim(cs, c);
 	return 0;
 }
 
@@ -136,8 +185,11 @@ conns_free(struct conns *cs)
 {
 	size_t	 i;
 
-	for (i = 0; cs->slot != NULL && i < cs->nslot; i++)
-		conns_close(cs, &cs->slot[i]);
+	for (i = 0; i < cs->nslot; i++) {
+		conns_close(cs, cs->slot[i]);
+		free(cs->slot[i]);
+	}
 	free(cs->slot);
-	cs->slot = NULL;
+	free(cs->pfd);
+	memset(cs, 0, sizeof(*cs));
 }

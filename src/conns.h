@@ -7,6 +7,7 @@
 #ifndef NV_CONNS_H
 #define NV_CONNS_H
 
+#include <poll.h>
 #include <stddef.h>
 
 #include <fcgiapp.h>
@@ -19,21 +20,25 @@ struct conn {
 };
 
 struct conns {
-	struct conn		*slot;
-	size_t			 nslot;	/* the idle bound, + 1 in hand */
+	struct conn		**slot;	/* each allocated once: never moves,
+					   as epoll's data.ptr names it */
+	struct pollfd		*pfd;	/* scratch, one per slot */
+	size_t			 nslot;
 	size_t			 open;
+	size_t			 max_idle;
 	unsigned long long	 clock;	/* counts requests: the LRU order */
 	int			 ep;
 };
 
-/* -1 when out of memory. */
-int		 conns_init(struct conns *, int ep, size_t max_idle);
-/* A slot for a connection just accepted; never NULL within the bound. */
+/* Empty: slots are made as connections come. */
+void		 conns_init(struct conns *, int ep, size_t max_idle);
+/* A slot for a connection just accepted; NULL when out of memory. */
 struct conn	*conns_open(struct conns *, int fd);
 /*
  * After a request, or for a connection with none yet: a connection
  * libfcgi closed frees its slot, one still open waits in the epoll
- * set, and the least recently used beyond the bound is closed.
+ * set, and beyond max_idle the least recently used with nothing to
+ * read is closed.
  * 0, or -1 (errno) when epoll refused to watch it (then closed).
  */
 int		 conns_idle(struct conns *, struct conn *);

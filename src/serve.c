@@ -382,13 +382,14 @@ readable_now(int fd)
  * of the pool may have taken it) and serves its first request at once
  * if it is there, as it nearly always is; a connection with nothing
  * sent yet waits in the set like a kept one, holding no one up.
- * 0, or -1 on an error that ends the worker.
+ * 1 when one was accepted, 0 when none was, -1 on an error that ends
+ * the worker.
  */
 static int
 serve_accept(struct serve_loop *sl)
 {
 	struct conn	*c;
-	int		 fd, e;
+	int		 fd, e, n;
 
 	if ((fd = accept4(sl->sock, NULL, NULL, SOCK_CLOEXEC)) == -1) {
 		e = errno;
@@ -400,20 +401,21 @@ serve_accept(struct serve_loop *sl)
 		lerr("accept: %s", strerror(e));
 		return -1;
 	}
+	n = 1;
 	if (sl->starved) {
 		linfo("accept: connections are taken again");
 		sl->starved = 0;
 	}
-	/* The set is never full here: conns_idle() keeps a slot free. */
 	if ((c = conns_open(&sl->conns, fd)) == NULL) {
+		lerr("accept: no memory for one more connection");
 		close(fd);
-		return 0;
+		return n;
 	}
 	if (readable_now(fd))
 		serve_one(sl, c);
 	else if (conns_idle(&sl->conns, c) == -1)
 		lerr("cannot watch a connection: %s", strerror(errno));
-	return 0;
+	return n;
 }
 
 int
@@ -425,7 +427,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	struct conn		*c;
 	sigset_t		 stop;
 	long long		 now_ms, looked_ms;
-	int			 fl, i, n, ep, listen_ready, status = 1;
+	int			 fl, i, n, rc = 0, ep, listen_ready, status = 0;
 
 	memset(&sl, 0, sizeof(sl));
 	sl.svc = svc;
@@ -443,10 +445,7 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		lerr("cannot watch the listening socket: %s", strerror(errno));
 		return 1;
 	}
-	if (conns_init(&sl.conns, ep, (size_t)max_idle) == -1) {
-		lerr("cannot make the connection set: out of memory");
-		goto out;
-	}
+	conns_init(&sl.conns, ep, (size_t)max_idle);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
@@ -454,7 +453,6 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	sigdelset(&sl.waitmask, SIGTERM);
 	sigdelset(&sl.waitmask, SIGINT);
 	looked_ms = keys_clock_ms();
-	status = 0;
 	while (!shutdown_requested) {
 		now_ms = keys_clock_ms();
 		if (now_ms - looked_ms >= SIGNAL_LOOK_MS) {
@@ -496,14 +494,21 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 			else if (c->fd >= 0)
 				serve_one(&sl, c);
 		}
-		/* New connections after the kept ones: a slot they free
-		 * is reused only once no event of this round names it. */
-		if (listen_ready && serve_accept(&sl) == -1) {
+		/*
+		 * New connections after the kept ones: a slot they free
+		 * is reused only once no event of this round names it.  As
+		 * many as the kept ones served, or those waiting would
+		 * queue behind the kept ones round after round (a web
+		 * server opens more when its kept ones are all busy).
+		 */
+		for (i = 0; listen_ready && i < SERVE_EVENTS; i++)
+			if ((rc = serve_accept(&sl)) <= 0)
+				break;
+		if (rc == -1) {
 			status = 1;
 			break;
 		}
 	}
-out:
 	deadline_disarm();
 	conns_free(&sl.conns);
 	close(ep);

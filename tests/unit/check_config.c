@@ -312,11 +312,11 @@ START_TEST(redis_store)
 }
 END_TEST
 
-/* The idle FastCGI connections a worker keeps: 128 unless set, 1-4096. */
+/* The idle FastCGI connections a worker keeps: 256 unless set, 1-4096. */
 START_TEST(kept_connections)
 {
 	ck_assert_int_eq(load(REQUIRED, NULL), 0);
-	ck_assert_int_eq(c.kept_connections, 128);
+	ck_assert_int_eq(c.kept_connections, 256);
 	config_free(&c);
 	ck_assert_int_eq(load(REQUIRED "kept_connections = 4096\n", NULL), 0);
 	ck_assert_int_eq(c.kept_connections, 4096);
