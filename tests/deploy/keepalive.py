@@ -14,6 +14,9 @@ nginx and straight to a worker's socket, every answer checked exactly.
       N kept FastCGI connections to one worker, one request each; the
       N - B least recently used are closed by the worker, the B others
       answer a second request each, newest first.
+  keepalive.py hold SOCKET TEMPLATE KEY --conns N --wait S
+      N kept FastCGI connections, one request each, prints "ready",
+      then waits up to S seconds for the worker to close every one.
   keepalive.py inodes PID...
       the socket inodes those processes hold, one a line.
 
@@ -336,6 +339,25 @@ def run_idle(path, minter, nconns, bound):
     return ok and answered == bound
 
 
+def run_hold(path, minter, nconns, wait):
+    """N kept connections, one request each, then held open until the
+    worker closes them all (as at its SIGTERM) or wait seconds pass."""
+    conns = []
+    ok = True
+    for n in range(nconns):
+        k = Kept(path)
+        out, want = k.ask(minter, n)
+        ok = ok and right(out, want)
+        conns.append(k)
+    print("ready", flush=True)
+    t0 = time.monotonic()
+    closed = sum(1 for k in conns
+                 if k.closed_by_peer(max(0.1, wait - (time.monotonic() - t0))))
+    print("hold: %d kept connections, %d closed by the worker within %.2f s"
+          % (nconns, closed, time.monotonic() - t0))
+    return ok and closed == nconns
+
+
 def inodes(pids):
     for pid in pids:
         d = "/proc/%s/fd" % pid
@@ -363,6 +385,9 @@ def main():
                       int(opts["--requests"]))
     elif mode == "stall":
         ok = run_stall(where, minter, float(opts["--limit"]))
+    elif mode == "hold":
+        ok = run_hold(where, minter, int(opts["--conns"]),
+                      float(opts["--wait"]))
     elif mode == "idle":
         ok = run_idle(where, minter, int(opts["--conns"]),
                       int(opts["--bound"]))

@@ -13,6 +13,8 @@
 # 4. One worker with kept_connections = 100 and 104 kept connections:
 #    the 4 least recently used are closed, the 100 others each answer a
 #    second request.
+# 5. SIGTERM with kept connections open: the worker exits at once and
+#    closes them.
 TEST_NAME=nginx-keepalive
 . "${srcdir:-.}/tests/deploy/lib.sh"
 . "$SRC/tests/deploy/servers.sh"
@@ -78,7 +80,35 @@ out=$(ka idle "$T/run/nv-fcgi.sock" "$T/tok/ok" "$T/keys/a.key" --conns 104 \
     --bound 100) || die "many kept connections to one worker: $out"
 echo "$out"
 kill -0 "$POOL_PIDS" || die "the worker ended"
-stop_pool
+
+# 5. SIGTERM with kept connections open: the worker closes them and
+#    exits at once, not when the web server lets them go.
+ka hold "$T/run/nv-fcgi.sock" "$T/tok/ok" "$T/keys/a.key" --conns 5 \
+    --wait 10 > "$T/hold" 2>&1 &
+holder=$!
+for _ in $(seq 100); do
+	grep -q ready "$T/hold" && break
+	sleep 0.1
+done
+grep -q ready "$T/hold" || die "kept connections not opened: $(cat "$T/hold")"
+w=$POOL_PIDS
+# Ended: gone, or a zombie its new parent has not reaped yet.
+ended() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+t0=$(date +%s%N)
+kill -TERM "$w"
+for _ in $(seq 50); do
+	ended "$w" && break
+	sleep 0.05
+done
+ended "$w" || die "SIGTERM: the worker still runs after 2.5 s with kept connections"
+say "SIGTERM with 5 kept connections: exited in $((($(date +%s%N) - t0) / 1000000)) ms"
+wait "$holder" || die "SIGTERM: $(cat "$T/hold")"
+grep hold: "$T/hold"
+POOL_PIDS=
 only_requests
 check_no_leftovers || die "processes left after stopping nginx and the pool"
 say "ok"
