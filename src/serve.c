@@ -389,7 +389,7 @@ static int
 serve_accept(struct serve_loop *sl)
 {
 	struct conn	*c;
-	int		 fd, e, n;
+	int		 fd, e;
 
 	if ((fd = accept4(sl->sock, NULL, NULL, SOCK_CLOEXEC)) == -1) {
 		e = errno;
@@ -401,7 +401,6 @@ serve_accept(struct serve_loop *sl)
 		lerr("accept: %s", strerror(e));
 		return -1;
 	}
-	n = 1;
 	if (sl->starved) {
 		linfo("accept: connections are taken again");
 		sl->starved = 0;
@@ -409,13 +408,13 @@ serve_accept(struct serve_loop *sl)
 	if ((c = conns_open(&sl->conns, fd)) == NULL) {
 		lerr("accept: no memory for one more connection");
 		close(fd);
-		return n;
+		return 1;
 	}
 	if (readable_now(fd))
 		serve_one(sl, c);
 	else if (conns_idle(&sl->conns, c) == -1)
 		lerr("cannot watch a connection: %s", strerror(errno));
-	return n;
+	return 1;
 }
 
 int
