@@ -41,6 +41,7 @@ enum config_key {
 	KEY_MAX_TOKEN_LIFETIME,
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
+	KEY_KEPT_CONNECTIONS,
 	KEY_SIGNING_ALGORITHMS,
 	KEY_SYSCALL_FILTER,
 	KEY_METRICS_FILE,
@@ -126,6 +127,12 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_USER] =		STRING("user", user),
 	[KEY_REQUEST_TIMEOUT] =	NUMBER("request_timeout", request_timeout, 1,
 				    3600, "seconds"),
+	/*
+	 * Each idle kept connection holds a descriptor of the worker: the
+	 * bound stays well under the usual limit of 1024.
+	 */
+	[KEY_KEPT_CONNECTIONS] = NUMBER("kept_connections", kept_connections,
+				    1, CONFIG_KEPT_CONNECTIONS_MAX, "idle connections"),
 	[KEY_SIGNING_ALGORITHMS] = CUSTOM("signing_algorithms",
 				    set_signing_algorithms),
 	/*
@@ -361,6 +368,7 @@ config_defaults(struct config *c)
 	c->api_version = API_V0;
 	c->single_use_capacity = CONFIG_DEFAULT_SINGLE_USE_CAPACITY;
 	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
+	c->kept_connections = CONFIG_DEFAULT_KEPT_CONNECTIONS;
 	c->redis_timeout = CONFIG_DEFAULT_REDIS_TIMEOUT_MS;
 	c->signing_algs = SIG_ALL;
 	c->syscall_filter = 1;

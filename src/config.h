@@ -15,6 +15,8 @@
 #define CONFIG_DEFAULT_SINGLE_USE_CAPACITY	65536
 #define CONFIG_SINGLE_USE_CAPACITY_MAX		1048576
 #define CONFIG_DEFAULT_REQUEST_TIMEOUT		10
+#define CONFIG_DEFAULT_KEPT_CONNECTIONS		256
+#define CONFIG_KEPT_CONNECTIONS_MAX		4096
 #define CONFIG_DEFAULT_REDIS_TIMEOUT_MS		200
 #define CONFIG_DEFAULT_REDIS_KEY_PREFIX		"nv:used:"
 #define CONFIG_REDIS_KEY_PREFIX_MAX		64
@@ -52,6 +54,7 @@ struct config {
 	long			 max_token_lifetime; /* exp - iat; 0: any */
 	char			*user;		/* to switch to from root */
 	long			 request_timeout; /* seconds per request */
+	long			 kept_connections; /* idle, per worker */
 	unsigned		 signing_algs;	/* SIG_BIT()s accepted */
 	int			 syscall_filter; /* 0: seccomp left off */
 	char			*metrics_file;	/* the pool's counters */

@@ -182,7 +182,8 @@ main(int argc, char *argv[])
 		lwarn("%s", err);
 	sandbox_selftest(selftest);
 	rc = cgi ? serve_cgi(&svc, cfg.request_timeout) :
-	    serve_fcgi(&svc, &keys, sock, cfg.request_timeout);
+	    serve_fcgi(&svc, &keys, sock, cfg.request_timeout,
+	    cfg.kept_connections);
 out:
 	deckeys_free(&dec);
 	store_close(svc.auth.store);

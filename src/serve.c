@@ -13,12 +13,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "conns.h"
 #include "log.h"
 #include "serve.h"
 
@@ -207,27 +209,10 @@ serve_cgi(const struct service *svc, long timeout)
 	return rc;
 }
 
-/* Waits until fd is readable, with SIGTERM and SIGINT let in. */
-static int
-wait_ready(int fd, const sigset_t *waitmask)
-{
-	struct pollfd	 pfd;
-
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if (ppoll(&pfd, 1, NULL, waitmask) == -1 && errno != EINTR) {
-		lerr("ppoll: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Whether a SIGTERM or SIGINT came while they were blocked, taken from
- * the pending set without waiting.  A ppoll() with a zero timeout does
- * not do: with a connection ready it returns that, and leaves the
- * signal pending.
+ * the pending set without waiting.  epoll_pwait() does not do: with a
+ * connection ready it returns that, and leaves the signal pending.
  */
 static int
 stop_pending(const sigset_t *stop)
@@ -238,11 +223,13 @@ stop_pending(const sigset_t *stop)
 }
 
 /*
- * An epoll instance watching the listening socket with EPOLLEXCLUSIVE,
- * so that a connection wakes one idle worker of the pool: poll() on a
- * socket the workers share wakes every one of them, and all but one
- * then find nothing to accept (the floors' blocking accept() wakes one
- * too).  -1, with errno, when it cannot be made.
+ * The worker's one epoll instance: the listening socket, with
+ * EPOLLEXCLUSIVE so that a connection wakes one idle worker of the
+ * pool (poll() on a socket the workers share wakes every one of them,
+ * and all but one then find nothing to accept), and every kept
+ * connection waiting for its next request (conns.c), whose data.ptr
+ * is its struct conn; the listening socket's is NULL.  -1, with errno,
+ * when it cannot be made.
  */
 static int
 listen_waiter(int sock)
@@ -254,6 +241,7 @@ listen_waiter(int sock)
 		return -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.ptr = NULL;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, sock, &ev) == -1) {
 		e = errno;
 		close(ep);
@@ -263,63 +251,52 @@ listen_waiter(int sock)
 	return ep;
 }
 
-/* Waits for a connection on the listening socket, signals let in. */
-static int
-wait_listen(int ep, const sigset_t *waitmask)
-{
-	struct epoll_event	 ev;
-
-	if (epoll_pwait(ep, &ev, 1, -1, waitmask) == -1 && errno != EINTR) {
-		lerr("epoll_pwait: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /*
- * Gives the accept, the parameters, the body and the answer
- * request_timeout seconds together.  The listening socket is
- * non-blocking, so a worker that lost the race for a connection to
- * another worker of the pool goes back to waiting.
+ * One loop serves every connection of the worker, one request at a
+ * time: epoll_pwait() reports the kept connections with a request
+ * waiting and the listening socket; each such connection has exactly
+ * one request served, then a new connection is accepted.  So a web
+ * server keeping many connections to few workers gets each of them
+ * answered in turn, where a worker holding one kept connection until
+ * it closed left the others waiting for a free worker.
  *
- * SIGTERM and SIGINT are blocked all the time except inside the waits
- * (ppoll(), epoll_pwait()):
- * the handler installs no SA_RESTART, and a signal landing in libfcgi's
- * accept or in a read() or write() of the request would make it drop
- * that connection or fail that stream, cutting the request in hand.
- * SIGALRM, the deadline, is never blocked: cutting a stalled request
- * is its purpose.
+ * request_timeout seconds cover a request from its first byte to its
+ * answer.  A peer that stalls half-way holds the worker, and with it
+ * that worker's other connections, until then; then it is closed.
  *
- * Under load a connection is already waiting when a request ends, so
- * the worker accepts it at once.  It waits only when accept finds
- * nothing, in epoll_pwait() on the listening socket (listen_waiter())
- * or in ppoll() on a kept connection; and it looks every
- * SIGNAL_LOOK_MS for a SIGTERM blocked meanwhile (stop_pending()).
- * The deadline is re-armed only every DEADLINE_SLACK_MS and not
- * disarmed between requests (deadline_refresh()), so a busy worker
- * makes neither a poll nor a setitimer() for most requests.
+ * SIGTERM and SIGINT are blocked all the time except inside
+ * epoll_pwait(): the handler installs no SA_RESTART, and a signal
+ * landing in a read() or write() of the request would make libfcgi
+ * fail that stream, cutting the request in hand.  SIGALRM, the
+ * deadline, is never blocked: cutting a stalled request is its
+ * purpose.  A busy worker's epoll_pwait() returns at once with
+ * connections ready and leaves a signal pending: it looks every
+ * SIGNAL_LOOK_MS (stop_pending()).  The deadline is re-armed only
+ * every DEADLINE_SLACK_MS and not disarmed between requests
+ * (deadline_refresh()), so a busy worker makes nearly no setitimer().
  */
-#define SIGNAL_LOOK_MS	100
+#define SIGNAL_LOOK_MS		100
 #define DEADLINE_SLACK_MS	10
+#define SERVE_EVENTS		64
 
 /*
  * Out of file descriptors or memory, accept() fails with the
  * connection left waiting, so the socket stays ready: say so once per
  * burst and retry every ACCEPT_BACKOFF_MS (as OpenBSD's slowcgi does)
  * instead of spinning, or ending and shrinking the pool.  SIGTERM is
- * let in while waiting.  Returns 0 when rc was such a failure.
+ * let in while waiting.  Returns 0 when e was such a failure.
  */
 #define ACCEPT_BACKOFF_MS	250
 
 static int
-accept_starved(int rc, int *starved, const sigset_t *waitmask)
+accept_starved(int e, int *starved, const sigset_t *waitmask)
 {
 	struct timespec	 ts = { 0, ACCEPT_BACKOFF_MS * 1000000L };
 
-	if (rc != -EMFILE && rc != -ENFILE && rc != -ENOBUFS && rc != -ENOMEM)
+	if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM)
 		return -1;
 	if (!*starved)
-		lerr("accept: %s; retrying every %d ms", strerror(-rc),
+		lerr("accept: %s; retrying every %d ms", strerror(e),
 		    ACCEPT_BACKOFF_MS);
 	*starved = 1;
 	ppoll(NULL, 0, &ts, waitmask);
@@ -327,7 +304,7 @@ accept_starved(int rc, int *starved, const sigset_t *waitmask)
 }
 
 /*
- * Arms the deadline for the request about to be accepted, unless the
+ * Arms the deadline for the request about to be read, unless the
  * timer was armed less than DEADLINE_SLACK_MS ago (by the coarse
  * clock, which may lag by a tick) and has not run out: a busy worker
  * then makes nearly no setitimer(), and the deadline may come up to
@@ -343,22 +320,120 @@ deadline_refresh(long timeout, long long now_ms, long long *armed_ms)
 	}
 }
 
-int
-serve_fcgi(const struct service *svc, struct keys *keys, int sock,
-    long timeout)
-{
-	FCGX_Request	 fr;
-	struct request	 req;
-	sigset_t	 stop, waitmask;
-	char		 out[RESPONSE_MAX];
-	long long	 now_ms, looked_ms, armed_ms = -1;
-	size_t		 n;
-	int		 fl, rc, block, ep, idle = 1, starved = 0, status = 0;
+/* What the loop carries from one request to the next. */
+struct serve_loop {
+	const struct service	*svc;
+	struct keys		*keys;
+	struct conns		 conns;
+	sigset_t		 waitmask;
+	long			 timeout;
+	long long		 armed_ms;
+	int			 sock;
+	int			 starved;
+};
 
-	if (FCGX_InitRequest(&fr, sock, 0) != 0) {
-		lerr("cannot initialise the FastCGI request");
+/*
+ * Serves one request on c (libfcgi reads it, blocking, under the
+ * deadline), then leaves c idle in the set, or closed.
+ */
+static void
+serve_one(struct serve_loop *sl, struct conn *c)
+{
+	struct request	 req;
+	char		 out[RESPONSE_MAX];
+	long long	 now_ms = keys_clock_ms();
+	size_t		 n;
+
+	deadline_refresh(sl->timeout, now_ms, &sl->armed_ms);
+	/* A peer that closed, stalled past the deadline or broke the
+	 * protocol: libfcgi closed the connection. */
+	if (FCGX_Accept_r(&c->fr) < 0)
+		goto out;
+	keys_maybe_reload(sl->keys, now_ms,
+	    atomic_exchange(&reload_requested, 0));
+	request_from_env(&req, c->fr.envp);
+	req.read = read_fcgx;
+	req.read_ctx = c->fr.in;
+	req.body_until_eof = 1;
+	n = handle(sl->svc, &req, out, sizeof(out));
+	if (n > 0)
+		FCGX_PutStr(out, (int)n, c->fr.out);
+	sodium_memzero(out, n > 0 ? n : sizeof(out));
+	FCGX_Finish_r(&c->fr);
+out:
+	if (conns_idle(&sl->conns, c) == -1)
+		lerr("cannot keep a connection: %s", strerror(errno));
+}
+
+/* Whether fd has something to read now. */
+static int
+readable_now(int fd)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) > 0;
+}
+
+/*
+ * Accepts one connection (the socket is non-blocking: another worker
+ * of the pool may have taken it) and serves its first request at once
+ * if it is there, as it nearly always is; a connection with nothing
+ * sent yet waits in the set like a kept one, holding no one up.
+ * 1 when one was accepted, 0 when none was, -1 on an error that ends
+ * the worker.
+ */
+static int
+serve_accept(struct serve_loop *sl)
+{
+	struct conn	*c;
+	int		 fd, e;
+
+	if ((fd = accept4(sl->sock, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		e = errno;
+		if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR ||
+		    e == ECONNABORTED || e == EPROTO)
+			return 0;
+		if (accept_starved(e, &sl->starved, &sl->waitmask) == 0)
+			return 0;
+		lerr("accept: %s", strerror(e));
+		return -1;
+	}
+	if (sl->starved) {
+		linfo("accept: connections are taken again");
+		sl->starved = 0;
+	}
+	if ((c = conns_open(&sl->conns, fd)) == NULL) {
+		lerr("accept: no memory for one more connection");
+		close(fd);
 		return 1;
 	}
+	if (readable_now(fd))
+		serve_one(sl, c);
+	else if (conns_idle(&sl->conns, c) == -1)
+		lerr("cannot watch a connection: %s", strerror(errno));
+	return 1;
+}
+
+int
+serve_fcgi(const struct service *svc, struct keys *keys, int sock,
+    long timeout, long max_idle)
+{
+	struct serve_loop	 sl;
+	struct epoll_event	 ev[SERVE_EVENTS];
+	struct conn		*c;
+	sigset_t		 stop;
+	long long		 now_ms, looked_ms;
+	int			 fl, i, n, rc = 0, ep, listen_ready, status = 0;
+
+	memset(&sl, 0, sizeof(sl));
+	sl.svc = svc;
+	sl.keys = keys;
+	sl.timeout = timeout;
+	sl.armed_ms = -1;
+	sl.sock = sock;
 	if ((fl = fcntl(sock, F_GETFL)) == -1 ||
 	    fcntl(sock, F_SETFL, fl | O_NONBLOCK) == -1) {
 		lerr("cannot make the listening socket non-blocking: %s",
@@ -369,36 +444,35 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		lerr("cannot watch the listening socket: %s", strerror(errno));
 		return 1;
 	}
+	conns_init(&sl.conns, ep, (size_t)max_idle);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop, &waitmask);
-	sigdelset(&waitmask, SIGTERM);
-	sigdelset(&waitmask, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, &sl.waitmask);
+	sigdelset(&sl.waitmask, SIGTERM);
+	sigdelset(&sl.waitmask, SIGINT);
 	looked_ms = keys_clock_ms();
 	while (!shutdown_requested) {
 		now_ms = keys_clock_ms();
-		/* A kept connection waits for its next request, as before. */
-		block = idle || fr.ipcFd >= 0;
-		if (!block && now_ms - looked_ms >= SIGNAL_LOOK_MS) {
+		if (now_ms - looked_ms >= SIGNAL_LOOK_MS) {
 			looked_ms = now_ms;
-			if (stop_pending(&stop)) {
-				shutdown_requested = 1;
+			if (stop_pending(&stop))
 				break;
-			}
 		}
-		if (block) {
-			rc = fr.ipcFd >= 0 ? wait_ready(fr.ipcFd, &waitmask) :
-			    wait_listen(ep, &waitmask);
-			if (rc == -1)
-				break;
-			looked_ms = now_ms = keys_clock_ms();
-			if (shutdown_requested)
-				break;
-			/* A SIGHUP while idle reloads now, not at the next
-			 * request (epoll_pwait is never restarted). */
-			if (atomic_exchange(&reload_requested, 0))
-				keys_maybe_reload(keys, now_ms, 1);
+		n = epoll_pwait(ep, ev, SERVE_EVENTS, -1, &sl.waitmask);
+		if (n == -1 && errno != EINTR) {
+			lerr("epoll_pwait: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		if (shutdown_requested)
+			break;
+		/* A SIGHUP while idle reloads now, not at the next
+		 * request (epoll_pwait is never restarted). */
+		if (atomic_exchange(&reload_requested, 0))
+			keys_maybe_reload(keys, keys_clock_ms(), 1);
+		if (n <= 0) {
+			looked_ms = keys_clock_ms();
 			/*
 			 * The timer of the last request is left running
 			 * while the worker waits: if it ran out meanwhile,
@@ -407,43 +481,35 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 			 */
 			if (deadline_passed) {
 				deadline_disarm();
-				armed_ms = -1;
-				continue;
+				sl.armed_ms = -1;
 			}
+			continue;
 		}
-		deadline_refresh(timeout, now_ms, &armed_ms);
-		if ((rc = FCGX_Accept_r(&fr)) < 0) {
-			idle = 1;
-			/* Taken by another worker, or a peer that stalled. */
-			if (rc == -EAGAIN || rc == -EWOULDBLOCK ||
-			    rc == -EINTR || rc == -ECONNABORTED)
-				continue;
-			if (accept_starved(rc, &starved, &waitmask) == 0)
-				continue;
-			lerr("accept: %s", rc > -4096 ? strerror(-rc) :
-			    "libfcgi error");
+		listen_ready = 0;
+		for (i = 0; i < n; i++) {
+			if ((c = ev[i].data.ptr) == NULL)
+				listen_ready = 1;
+			/* Not one closed since, as the least recently used. */
+			else if (c->fd >= 0)
+				serve_one(&sl, c);
+		}
+		/*
+		 * New connections after the kept ones: a slot they free
+		 * is reused only once no event of this round names it.  As
+		 * many as the kept ones served, or those waiting would
+		 * queue behind the kept ones round after round (a web
+		 * server opens more when its kept ones are all busy).
+		 */
+		for (i = 0; listen_ready && i < SERVE_EVENTS; i++)
+			if ((rc = serve_accept(&sl)) <= 0)
+				break;
+		if (rc == -1) {
 			status = 1;
 			break;
 		}
-		if (starved) {
-			linfo("accept: connections are taken again");
-			starved = 0;
-		}
-		idle = 0;
-		keys_maybe_reload(keys, now_ms,
-		    atomic_exchange(&reload_requested, 0));
-		request_from_env(&req, fr.envp);
-		req.read = read_fcgx;
-		req.read_ctx = fr.in;
-		req.body_until_eof = 1;
-		n = handle(svc, &req, out, sizeof(out));
-		if (n > 0)
-			FCGX_PutStr(out, (int)n, fr.out);
-		sodium_memzero(out, n > 0 ? n : sizeof(out));
-		FCGX_Finish_r(&fr);
 	}
 	deadline_disarm();
+	conns_free(&sl.conns);
 	close(ep);
-	FCGX_Free(&fr, 1);
 	return status;
 }

@@ -13,7 +13,9 @@
 void	serve_signals(void);
 /* Both return the process's exit status. */
 int	serve_cgi(const struct service *, long timeout);
+/* max_idle (at least 1): kept connections waiting, beyond which the
+ * least recently used is closed. */
 int	serve_fcgi(const struct service *, struct keys *, int sock,
-	    long timeout);
+	    long timeout, long max_idle);
 
 #endif

@@ -89,7 +89,9 @@ for f in /usr/sbin/nv-fcgi /usr/bin/nv-token \
     /etc/number-verification/nv.conf.example \
     /usr/lib/sysusers.d/number-verification.conf \
     /usr/share/doc/$PKG/deploy/README.md \
-    /usr/share/doc/$PKG/examples/lighttpd/10-nv-fcgi-socket.conf; do
+    /usr/share/doc/$PKG/examples/lighttpd/10-nv-fcgi-socket.conf \
+    /usr/share/doc/$PKG/examples/nginx/number-verification.conf \
+    /usr/share/doc/$PKG/examples/nginx/nv-fcgi-upstream.conf; do
 	grep -qxF "$f" "$T/owned" || die "the package does not install $f"
 	[ -e "$f" ] || die "$f is not on the file system"
 done

@@ -162,7 +162,9 @@ EOC
 	wait_http "$PORT"
 }
 
-# nginx in the foreground, its prefix in $T, the shipped location.
+# nginx in the foreground, its prefix in $T, the shipped location and
+# upstream (in the http context, as conf.d/ is).  NGINX_WORKERS: its
+# worker processes (1).
 start_nginx() {
 	need nginx /etc/nginx/fastcgi_params
 	PORT=$(free_port)
@@ -170,10 +172,12 @@ start_nginx() {
 	[ "$(id -u)" = 0 ] && chown -R 65534:65534 "$T/nginx"
 	install_snippet "$SRC/deploy/nginx/number-verification.conf" \
 	    "$T/nginx/number-verification.conf"
+	install_snippet "$SRC/deploy/nginx/nv-fcgi-upstream.conf" \
+	    "$T/nginx/nv-fcgi-upstream.conf"
 	cp /etc/nginx/fastcgi_params "$T/nginx/fastcgi_params"
 	cat > "$T/nginx/nginx.conf" <<EOC
 daemon off;
-worker_processes 1;
+worker_processes ${NGINX_WORKERS:-1};
 pid $T/run/nginx.pid;
 error_log $T/log/nginx-error.log warn;
 events { worker_connections 256; }
@@ -184,6 +188,7 @@ http {
 	proxy_temp_path $T/nginx/tmp/proxy;
 	uwsgi_temp_path $T/nginx/tmp/uwsgi;
 	scgi_temp_path $T/nginx/tmp/scgi;
+	include nv-fcgi-upstream.conf;
 	server {
 		listen 127.0.0.1:$PORT;
 		root $T/www;

@@ -343,6 +343,27 @@ START_TEST(redis_store)
 }
 END_TEST
 
+/* The idle FastCGI connections a worker keeps: 256 unless set, 1-4096. */
+START_TEST(kept_connections)
+{
+	ck_assert_int_eq(load(REQUIRED, NULL), 0);
+	ck_assert_int_eq(c.kept_connections, 256);
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED "kept_connections = 4096\n", NULL), 0);
+	ck_assert_int_eq(c.kept_connections, 4096);
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED "kept_connections = 1\n", NULL), 0);
+	ck_assert_int_eq(c.kept_connections, 1);
+	config_free(&c);
+	load_fails(REQUIRED "kept_connections = 0\n", 4,
+	    "kept_connections (idle connections) must be a whole number from 1 to 4096");
+	load_fails(REQUIRED "kept_connections = 4097\n", 4,
+	    "kept_connections (idle connections) must be a whole number from 1 to 4096");
+	load_fails(REQUIRED "kept_connections = many\n", 4,
+	    "kept_connections (idle connections) must be a whole number from 1 to 4096");
+}
+END_TEST
+
 START_TEST(bad_redis_store)
 {
 	load_fails(REQUIRED "single_use_store = memcached\n", 4,
@@ -405,6 +426,7 @@ config_suite(void)
 	tcase_add_test(tc, metrics_keys);
 	tcase_add_test(tc, redis_store);
 	tcase_add_test(tc, bad_redis_store);
+	tcase_add_test(tc, kept_connections);
 	suite_add_tcase(s, tc);
 	return s;
 }
