@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "http.h"
 #include "sig.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -40,6 +41,11 @@ enum config_key {
 	KEY_REQUEST_TIMEOUT,
 	KEY_SIGNING_ALGORITHMS,
 	KEY_SYSCALL_FILTER,
+	KEY_JWKS_URI,
+	KEY_JWKS_CA_FILE,
+	KEY_JWKS_REFRESH_MIN,
+	KEY_JWKS_REFRESH_MAX,
+	KEY_JWKS_SIGNAL_FILE,
 	KEY__MAX
 };
 
@@ -71,6 +77,7 @@ static int	set_redis_key_prefix(struct config *, const char *, char *,
 		    size_t);
 static int	set_signing_algorithms(struct config *, const char *, char *,
 		    size_t);
+static int	set_jwks_uri(struct config *, const char *, char *, size_t);
 
 #define OFF(f)		offsetof(struct config, f)
 #define STRING(n, f)	{ n, 0, KIND_STRING, OFF(f), 0, 0, NULL, NULL }
@@ -126,6 +133,15 @@ static const struct key_def keys[KEY__MAX] = {
 	 * valgrind, whose own system calls the filter would kill.
 	 */
 	[KEY_SYSCALL_FILTER] =	YES_NO("syscall_filter", syscall_filter),
+	/* nv-keysync(8)'s keys; nv-fcgi reads jwks_signal_file only. */
+	[KEY_JWKS_URI] =	CUSTOM("jwks_uri", set_jwks_uri),
+	[KEY_JWKS_CA_FILE] =	FILE_NAME("jwks_ca_file", jwks_ca_file),
+	[KEY_JWKS_REFRESH_MIN] = NUMBER("jwks_refresh_min", jwks_refresh_min,
+				    1, CONFIG_JWKS_REFRESH_LIMIT, "seconds"),
+	[KEY_JWKS_REFRESH_MAX] = NUMBER("jwks_refresh_max", jwks_refresh_max,
+				    1, CONFIG_JWKS_REFRESH_LIMIT, "seconds"),
+	[KEY_JWKS_SIGNAL_FILE] = FILE_NAME("jwks_signal_file",
+				    jwks_signal_file),
 };
 
 static int
@@ -236,6 +252,21 @@ set_redis_key_prefix(struct config *c, const char *v, char *err,
 	return set_string(&c->redis_key_prefix, v, 1, err, errlen);
 }
 
+/* https://, http:// to loopback (http.c's rule), or discover. */
+static int
+set_jwks_uri(struct config *c, const char *v, char *err, size_t errlen)
+{
+	char	 why[128];
+
+	if (strcmp(v, CONFIG_JWKS_DISCOVER) != 0 &&
+	    http_url_check(v, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "jwks_uri must be discover or an "
+		    "https:// URL (http:// only to a loopback host): %s", why);
+		return -1;
+	}
+	return set_string(&c->jwks_uri, v, 0, err, errlen);
+}
+
 static void
 free_amr(struct config *c)
 {
@@ -332,6 +363,8 @@ config_defaults(struct config *c)
 	c->redis_timeout = CONFIG_DEFAULT_REDIS_TIMEOUT_MS;
 	c->signing_algs = SIG_ALL;
 	c->syscall_filter = 1;
+	c->jwks_refresh_min = CONFIG_DEFAULT_JWKS_REFRESH_MIN;
+	c->jwks_refresh_max = CONFIG_DEFAULT_JWKS_REFRESH_MAX;
 }
 
 static char *
@@ -504,6 +537,12 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    "decryption_keys_file", path);
 		goto out;
 	}
+	if (c->jwks_refresh_min > c->jwks_refresh_max) {
+		snprintf(err, errlen, "%s: jwks_refresh_min (%ld) is more than "
+		    "jwks_refresh_max (%ld)", path, c->jwks_refresh_min,
+		    c->jwks_refresh_max);
+		goto out;
+	}
 	if (config_store_check(c, seen, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
@@ -534,6 +573,7 @@ config_free(struct config *c)
 			free(*key_string(c, &keys[i]));
 	free(c->redis_url);
 	free(c->redis_key_prefix);
+	free(c->jwks_uri);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));
 }

@@ -1,0 +1,62 @@
+# Shared by tests/keysync.test and tests/keysync-valgrind.test: a test
+# CA and the server certificates it signs (made with openssl), OpenID
+# providers on loopback (tests/keysync_provider.py), nv-keysync's
+# configuration.  Sourced with bash after tests/secure-lib.sh.
+
+NV_KEYSYNC=$top_builddir/src/nv-keysync
+PROVIDER="python3 $srcdir/tests/keysync_provider.py"
+
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	# In CI a missing tool is a failure, never a skip.
+	[ "${CI:-}" = true ] && fail "$1 is not installed"
+	echo "SKIP: $1 is not installed"
+	exit 77
+}
+need openssl
+need python3
+
+# cert NAME SAN [self]: NAME.pem and NAME.key in $T/pki, signed by the
+# test CA, or by itself with "self".
+mkdir -p "$T/pki"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -days 2 -subj "/CN=nv test CA" -keyout "$T/pki/ca.key" \
+    -out "$T/pki/ca.pem" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null ||
+    fail "openssl cannot make the test CA"
+cert() {
+	local name=$1 san=$2 p=$T/pki/$1
+	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+	    "$san" > "$p.ext"
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -subj "/CN=$name" -keyout "$p.key" -out "$p.csr" 2>/dev/null
+	if [ "${3:-}" = self ]; then
+		openssl x509 -req -in "$p.csr" -signkey "$p.key" -days 2 \
+		    -extfile "$p.ext" -out "$p.pem" 2>/dev/null
+	else
+		openssl x509 -req -in "$p.csr" -CA "$T/pki/ca.pem" \
+		    -CAkey "$T/pki/ca.key" -CAcreateserial -days 2 \
+		    -extfile "$p.ext" -out "$p.pem" 2>/dev/null
+	fi || fail "openssl cannot make the certificate $name"
+}
+cert server "IP:127.0.0.1,DNS:localhost"
+
+# start_provider NAME CERT: a provider in $T/NAME; sets PORT.
+start_provider() {
+	local d=$T/$1
+	mkdir -p "$d"
+	: > "$d/requests"
+	$PROVIDER serve "$d" "$T/pki/$2.pem" "$T/pki/$2.key" 2>>"$d/log" &
+	PIDS+=($!)
+	for _ in $(seq 100); do
+		[ -s "$d/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$d/port" ] || fail "the provider $1 did not start: $(cat "$d/log")"
+	PORT=$(cat "$d/port")
+}
+
+# fetches NAME [PATH]: requests the provider NAME answered for PATH.
+fetches() {
+	grep -c "^GET ${2:-/jwks}\$" "$T/$1/requests" || true
+}
