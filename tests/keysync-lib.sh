@@ -41,22 +41,56 @@ cert() {
 }
 cert server "IP:127.0.0.1,DNS:localhost"
 
-# start_provider NAME CERT: a provider in $T/NAME; sets PORT.
-start_provider() {
+# launch_provider NAME CERT: a provider in $T/NAME, started;
+# wait_provider NAME: until it listens, then sets PORT.  Apart, so
+# that several start together (python is slow to start).
+launch_provider() {
 	local d=$T/$1
 	mkdir -p "$d"
 	: > "$d/requests"
 	$PROVIDER serve "$d" "$T/pki/$2.pem" "$T/pki/$2.key" 2>>"$d/log" &
 	PIDS+=($!)
-	for _ in $(seq 100); do
+}
+wait_provider() {
+	local d=$T/$1
+	for _ in $(seq 200); do
 		[ -s "$d/port" ] && break
 		sleep 0.05
 	done
 	[ -s "$d/port" ] || fail "the provider $1 did not start: $(cat "$d/log")"
 	PORT=$(cat "$d/port")
 }
+start_provider() {
+	launch_provider "$@"
+	wait_provider "$1"
+}
 
 # fetches NAME [PATH]: requests the provider NAME answered for PATH.
 fetches() {
 	grep -c "^GET ${2:-/jwks}\$" "$T/$1/requests" || true
 }
+
+# ks_conf LINES...: nv-keysync's configuration, beside the workers'.
+ks_conf() {
+	{
+		echo "jwks_file = k.jwks"
+		echo "issuer = $ISS"
+		echo "audience = $AUD"
+		echo "jwks_ca_file = pki/ca.pem"
+		for l in "$@"; do echo "$l"; done
+	} > "$T/ks.conf"
+}
+# once [ARGS]: nv-keysync --once; sets RC, its log in $T/once.log.
+once() {
+	RC=0
+	"$NV_KEYSYNC" -c "$T/ks.conf" --once "$@" 2>"$T/once.log" || RC=$?
+}
+logged() {
+	grep -qF -- "$1" "$T/once.log" || fail "not in the log: $1; log: $(cat "$T/once.log")"
+}
+VH=(--header Content-Type=application/json --header Accept=application/json)
+OK='{"devicePhoneNumberVerified":true}'
+serves() {
+	fcgi POST "$VERIFY" --header "Authorization=Bearer $1" "${VH[@]}" --body "$T/body"
+}
+

@@ -4,6 +4,8 @@ the certificate the test made, answering as the files in DIR say.
 
     keysync_provider.py serve DIR CERT KEY   (writes DIR/port, then serves)
     keysync_provider.py flood SOCKET N PATH  (N requests with made-up kids)
+    keysync_provider.py until-pass SOCKET PATH TOKEN MS
+                        (the token again every 100 ms until a 200)
 
 DIR/issuer       the discovery document's issuer (else https://127.0.0.1:PORT)
 DIR/jwks.json    the key set served at /jwks
@@ -108,6 +110,42 @@ def serve(d, cert, key):
     srv.serve_forever()
 
 
+def verify(sock, path, tok):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import fcgi_client
+    out, _, _ = fcgi_client.request(
+        sock, "POST", path,
+        [("Authorization", "Bearer " + tok),
+         ("Content-Type", "application/json"),
+         ("Accept", "application/json")],
+        b'{"phoneNumber":"+34600000001"}', timeout=10.0)
+    return out
+
+
+def until_pass(sock, path, tok, limit_ms):
+    """Sends TOK from its first use on, every 100 ms, until a 200 or
+    LIMIT_MS: prints "passed MS after N refusals" and the last answer,
+    or "refused ..." and exits 1.  Timed here, not in the shell, so that
+    starting a client does not count."""
+    t0 = time.monotonic()
+    refused = 0
+    while True:
+        out = verify(sock, path, tok)
+        ms = int((time.monotonic() - t0) * 1000)
+        if out.startswith(b"Status: 200"):
+            print("passed %d ms after %d refusals" % (ms, refused))
+            sys.stdout.write(out.decode())
+            return 0
+        if not out.startswith(b"Status: 401"):
+            print("unexpected answer: %r" % out)
+            return 1
+        refused += 1
+        if ms >= limit_ms:
+            print("refused for %d ms (%d times)" % (ms, refused))
+            return 1
+        time.sleep(0.1)
+
+
 def flood(sock, n, path):
     """N requests, each with a token of a kid no set holds; prints the
     status lines seen, counted."""
@@ -136,6 +174,9 @@ def flood(sock, n, path):
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
         serve(*sys.argv[2:5])
+    elif sys.argv[1] == "until-pass":
+        sys.exit(until_pass(sys.argv[2], sys.argv[3], sys.argv[4],
+                            int(sys.argv[5])))
     elif sys.argv[1] == "flood":
         flood(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     else:
