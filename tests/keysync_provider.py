@@ -9,6 +9,8 @@ the certificate the test made, answering as the files in DIR say.
 
 DIR/issuer       the discovery document's issuer (else https://127.0.0.1:PORT)
 DIR/jwks.json    the key set served at /jwks
+DIR/jwks2.json   if there, served instead at requests 2, 3, 6, 7, 10 …
+                 (so that every other fetch changes the set)
 DIR/mode         how /jwks answers: ok (default), garbage, big (5 MiB),
                  empty (no keys), 500, slow (a body slower than any
                  timeout), redirect (302 to /jwks-moved), type (text/html)
@@ -63,6 +65,10 @@ class Provider(http.server.BaseHTTPRequestHandler):
             return
         mode = read("mode", "ok")
         keys = read("jwks.json", "", raw=True).encode()
+        if read("jwks2.json") is not None:
+            self.server.turn = getattr(self.server, "turn", 0) + 1
+            if self.server.turn % 4 in (2, 3):
+                keys = read("jwks2.json", "", raw=True).encode()
         if self.path == "/jwks-moved" or mode == "ok":
             extra = []
             if read("cache") is not None:
