@@ -93,6 +93,9 @@ fetch_once(struct keysync *ks, const struct config *cfg, unsigned *failures,
 		if (o.cancelled)
 			linfo("fetch %s: cancelled; %s kept", o.uri,
 			    cfg->jwks_file);
+		else if (o.status == 0)	/* no answer at all */
+			lwarn("fetch %s: failed: %s; %s kept; next refresh in "
+			    "%ld s", o.uri, o.why, cfg->jwks_file, next);
 		else
 			lwarn("fetch %s: status %ld, failed: %s; %s kept; "
 			    "next refresh in %ld s", o.uri, o.status, o.why,
