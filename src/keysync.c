@@ -72,11 +72,19 @@ keysync_init(struct keysync *ks, const struct config *cfg, long timeout_ms,
     volatile sig_atomic_t *cancel, char *err, size_t errlen)
 {
 	struct http_opts	 o;
+	char			 why[128];
 
 	memset(ks, 0, sizeof(*ks));
 	ks->cfg = cfg;
 	if (cfg->jwks_uri == NULL) {
 		snprintf(err, errlen, "jwks_uri is not set");
+		return -1;
+	}
+	/* config.c looked at the scheme only: the whole rule is here. */
+	if (strcmp(cfg->jwks_uri, CONFIG_JWKS_DISCOVER) != 0 &&
+	    http_url_check(cfg->jwks_uri, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "jwks_uri must be discover or an "
+		    "https:// URL (http:// only to a loopback host): %s", why);
 		return -1;
 	}
 	if (strcmp(cfg->jwks_uri, CONFIG_JWKS_DISCOVER) == 0) {

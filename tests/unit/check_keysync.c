@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,46 @@ START_TEST(kidwant_counter)
 }
 END_TEST
 
+/* The whole URL rule, at start-up: http:// only to a loopback host. */
+START_TEST(init_checks_uri)
+{
+	struct config	 cfg;
+	struct keysync	 ks;
+	char		 err[256];
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.issuer = (char *)(uintptr_t)"https://idp.example";
+	cfg.jwks_uri = (char *)(uintptr_t)"http://idp.example/jwks";
+	ck_assert_int_eq(keysync_init(&ks, &cfg, 1000, NULL, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "jwks_uri must be discover or an https:// URL "
+	    "(http:// only to a loopback host): URL must be https://, or "
+	    "http:// to a loopback host");
+	cfg.jwks_uri = (char *)(uintptr_t)"https://";
+	ck_assert_int_eq(keysync_init(&ks, &cfg, 1000, NULL, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "jwks_uri must be discover or an https:// URL "
+	    "(http:// only to a loopback host): not a URL");
+	cfg.jwks_uri = NULL;
+	ck_assert_int_eq(keysync_init(&ks, &cfg, 1000, NULL, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "jwks_uri is not set");
+	cfg.jwks_uri = (char *)(uintptr_t)"http://127.0.0.1:8080/k";
+	ck_assert_int_eq(keysync_init(&ks, &cfg, 1000, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(ks.uri, "http://127.0.0.1:8080/k");
+	ck_assert_ptr_null(ks.discovery);
+	keysync_free(&ks);
+	cfg.jwks_uri = (char *)(uintptr_t)"discover";
+	ck_assert_int_eq(keysync_init(&ks, &cfg, 1000, NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_null(ks.uri);
+	ck_assert_str_eq(ks.discovery, "https://idp.example/.well-known/"
+	    "openid-configuration");
+	keysync_free(&ks);
+}
+END_TEST
+
 static Suite *
 keysync_suite(void)
 {
@@ -256,6 +297,7 @@ keysync_suite(void)
 	tcase_add_test(tc, discovery_checks);
 	tcase_add_test(tc, write_when_changed);
 	tcase_add_test(tc, kidwant_counter);
+	tcase_add_test(tc, init_checks_uri);
 	suite_add_tcase(s, tc);
 	return s;
 }
