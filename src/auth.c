@@ -19,6 +19,7 @@
 
 #include "auth.h"
 #include "jwe.h"
+#include "keys.h"
 
 static const char *const auth_reasons[AUTH_REASON__MAX] = {
 	[AUTH_REASON_NONE] = "none",
@@ -180,6 +181,10 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 		break;		/* token_verify says it is malformed */
 	}
 	if (token_verify(a->cfg, a->keys, tok, len, now, tr) != TOKEN_OK) {
+		/* A key the issuer may have just rotated in: ask nv-keysync
+		 * to fetch the set again (it decides whether it is time). */
+		if (tr->err == TOKEN_UNKNOWN_KEY)
+			kidwant_bump(a->kidwant, keys_clock_ms());
 		res->detail = tr->err == TOKEN_BAD_CLAIMS ?
 		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
 		res->reason = token_reason(tr);

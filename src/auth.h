@@ -14,6 +14,7 @@
 #include "config.h"
 #include "deckeys.h"
 #include "jwks.h"
+#include "kidwant.h"
 #include "store.h"
 #include "token.h"
 
@@ -22,6 +23,7 @@ struct auth {
 	const struct jwks	*keys;
 	const struct deckeys	*deckeys;	/* NULL: no decryption key */
 	struct store		*store;		/* single_use = yes, else NULL */
+	struct kidwant		*kidwant;	/* jwks_signal_file, else NULL */
 };
 
 enum auth_err {

@@ -46,6 +46,11 @@ enum config_key {
 	KEY_SYSCALL_FILTER,
 	KEY_METRICS_FILE,
 	KEY_METRICS_PATH,
+	KEY_JWKS_URI,
+	KEY_JWKS_CA_FILE,
+	KEY_JWKS_REFRESH_MIN,
+	KEY_JWKS_REFRESH_MAX,
+	KEY_JWKS_SIGNAL_FILE,
 	KEY__MAX
 };
 
@@ -78,6 +83,7 @@ static int	set_redis_key_prefix(struct config *, const char *, char *,
 static int	set_metrics_path(struct config *, const char *, char *, size_t);
 static int	set_signing_algorithms(struct config *, const char *, char *,
 		    size_t);
+static int	set_jwks_uri(struct config *, const char *, char *, size_t);
 
 #define OFF(f)		offsetof(struct config, f)
 #define STRING(n, f)	{ n, 0, KIND_STRING, OFF(f), 0, 0, NULL, NULL }
@@ -144,6 +150,15 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_SYSCALL_FILTER] =	YES_NO("syscall_filter", syscall_filter),
 	[KEY_METRICS_FILE] =	FILE_NAME("metrics_file", metrics_file),
 	[KEY_METRICS_PATH] =	CUSTOM("metrics_path", set_metrics_path),
+	/* nv-keysync(8)'s keys; nv-fcgi reads jwks_signal_file only. */
+	[KEY_JWKS_URI] =	CUSTOM("jwks_uri", set_jwks_uri),
+	[KEY_JWKS_CA_FILE] =	FILE_NAME("jwks_ca_file", jwks_ca_file),
+	[KEY_JWKS_REFRESH_MIN] = NUMBER("jwks_refresh_min", jwks_refresh_min,
+				    1, CONFIG_JWKS_REFRESH_LIMIT, "seconds"),
+	[KEY_JWKS_REFRESH_MAX] = NUMBER("jwks_refresh_max", jwks_refresh_max,
+				    1, CONFIG_JWKS_REFRESH_LIMIT, "seconds"),
+	[KEY_JWKS_SIGNAL_FILE] = FILE_NAME("jwks_signal_file",
+				    jwks_signal_file),
 };
 
 static int
@@ -275,6 +290,24 @@ set_metrics_path(struct config *c, const char *v, char *err, size_t errlen)
 	return set_string(&c->metrics_path, v, 0, err, errlen);
 }
 
+/*
+ * discover, or an https:// or http:// URL.  Only the scheme is looked
+ * at here: http.c's whole rule (http:// only to a loopback host) is
+ * nv-keysync's to apply at start-up, so that the workers, which ignore
+ * this key, do not link libcurl and all it loads.
+ */
+static int
+set_jwks_uri(struct config *c, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, CONFIG_JWKS_DISCOVER) != 0 &&
+	    strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
+		snprintf(err, errlen, "jwks_uri must be discover or an "
+		    "https:// URL (http:// only to a loopback host)");
+		return -1;
+	}
+	return set_string(&c->jwks_uri, v, 0, err, errlen);
+}
+
 static void
 free_amr(struct config *c)
 {
@@ -372,6 +405,8 @@ config_defaults(struct config *c)
 	c->redis_timeout = CONFIG_DEFAULT_REDIS_TIMEOUT_MS;
 	c->signing_algs = SIG_ALL;
 	c->syscall_filter = 1;
+	c->jwks_refresh_min = CONFIG_DEFAULT_JWKS_REFRESH_MIN;
+	c->jwks_refresh_max = CONFIG_DEFAULT_JWKS_REFRESH_MAX;
 }
 
 static char *
@@ -545,6 +580,12 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    "decryption_keys_file", path);
 		goto out;
 	}
+	if (c->jwks_refresh_min > c->jwks_refresh_max) {
+		snprintf(err, errlen, "%s: jwks_refresh_min (%ld) is more than "
+		    "jwks_refresh_max (%ld)", path, c->jwks_refresh_min,
+		    c->jwks_refresh_max);
+		goto out;
+	}
 	/* A route with nothing to show would answer every scrape 404. */
 	if (c->metrics_path != NULL && c->metrics_file == NULL) {
 		snprintf(err, errlen, "%s: metrics_path needs metrics_file",
@@ -582,6 +623,7 @@ config_free(struct config *c)
 	free(c->redis_url);
 	free(c->redis_key_prefix);
 	free(c->metrics_path);
+	free(c->jwks_uri);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));
 }

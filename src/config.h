@@ -21,6 +21,9 @@
 #define CONFIG_DEFAULT_REDIS_KEY_PREFIX		"nv:used:"
 #define CONFIG_REDIS_KEY_PREFIX_MAX		64
 #define CONFIG_METRICS_PATH_MAX			256
+#define CONFIG_DEFAULT_JWKS_REFRESH_MIN		60	/* seconds */
+#define CONFIG_DEFAULT_JWKS_REFRESH_MAX		3600
+#define CONFIG_JWKS_REFRESH_LIMIT		86400	/* a day */
 
 enum config_store {
 	CONFIG_STORE_FILE = 0,	/* the mapped file of one machine */
@@ -59,7 +62,16 @@ struct config {
 	int			 syscall_filter; /* 0: seccomp left off */
 	char			*metrics_file;	/* the pool's counters */
 	char			*metrics_path;	/* NULL: no metrics route */
+	/* nv-keysync's: nv-fcgi reads only jwks_signal_file. */
+	char			*jwks_uri;	/* https://…, "discover", NULL */
+	char			*jwks_ca_file;	/* NULL: the system's CAs */
+	long			 jwks_refresh_min; /* seconds */
+	long			 jwks_refresh_max;
+	char			*jwks_signal_file; /* unknown kid: NULL, none */
 };
+
+/* jwks_uri = discover: the issuer's discovery document names it. */
+#define CONFIG_JWKS_DISCOVER	"discover"
 
 int	config_load(struct config *, const char *path, char *err, size_t);
 void	config_free(struct config *);

@@ -26,6 +26,7 @@ static const char *const http_messages[] = {
 	[HTTP_ERR_TOO_BIG] = "answer too big",
 	[HTTP_ERR_PROTOCOL] = "broken answer",
 	[HTTP_ERR_INTERNAL] = "internal error",
+	[HTTP_ERR_CANCELLED] = "cancelled",
 };
 
 const char *
@@ -41,6 +42,13 @@ int
 http_global_init(void)
 {
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+/* At exit, after every client is freed. */
+void
+http_global_cleanup(void)
+{
+	curl_global_cleanup();
 }
 
 static int
@@ -179,6 +187,20 @@ http_on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* libcurl calls this at least once a second, even while it waits. */
+static int
+http_on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct http_client	*c = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return c->opts.cancel != NULL && *c->opts.cancel ? 1 : 0;
+}
+
 static enum http_status
 http_code(CURLcode rc, const struct http_ctx *x)
 {
@@ -204,6 +226,8 @@ http_code(CURLcode rc, const struct http_ctx *x)
 		return HTTP_ERR_TLS;
 	case CURLE_OUT_OF_MEMORY:
 		return HTTP_ERR_INTERNAL;
+	case CURLE_ABORTED_BY_CALLBACK:
+		return HTTP_ERR_CANCELLED;
 	default:
 		return HTTP_ERR_PROTOCOL;
 	}
@@ -259,6 +283,11 @@ http_do(struct http_client *c, const char *url, const char *form,
 	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x) ||
 	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr) ||
 	    curl_easy_setopt(h, CURLOPT_USERAGENT, "number-verification"))
+		goto fail;
+	if (c->opts.cancel != NULL &&
+	    (curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) ||
+	    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress) ||
+	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c)))
 		goto fail;
 	if (form != NULL &&
 	    (curl_easy_setopt(h, CURLOPT_POSTFIELDS, form) ||

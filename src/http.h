@@ -5,6 +5,7 @@
 #ifndef NV_HTTP_H
 #define NV_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #define HTTP_TYPE_MAX	128
@@ -17,13 +18,17 @@ enum http_status {
 	HTTP_ERR_TIMEOUT,	/* slower than the client's timeout */
 	HTTP_ERR_TOO_BIG,	/* an answer over max_body */
 	HTTP_ERR_PROTOCOL,	/* a broken or cut answer */
-	HTTP_ERR_INTERNAL	/* out of memory, libcurl refused a setting */
+	HTTP_ERR_INTERNAL,	/* out of memory, libcurl refused a setting */
+	HTTP_ERR_CANCELLED	/* *opts.cancel was set (a signal) */
 };
 
 struct http_opts {
 	const char	*ca_file;	/* NULL: the system's CAs */
 	long		 timeout_ms;	/* the whole exchange */
 	size_t		 max_body;	/* bytes */
+	/* NULL: never; else set (by a signal handler) to end an exchange
+	 * within about a second, as HTTP_ERR_CANCELLED. */
+	volatile sig_atomic_t *cancel;
 };
 
 /* One per process: kept so that its connection is reused. */
@@ -42,6 +47,7 @@ struct http_answer {
 };
 
 int		 http_global_init(void);
+void		 http_global_cleanup(void);
 int		 http_url_check(const char *url, char *err, size_t errlen);
 int		 http_init(struct http_client *, const struct http_opts *);
 void		 http_free(struct http_client *);

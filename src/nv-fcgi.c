@@ -7,7 +7,8 @@
  * listening socket on fd 0; with -s or -b it opens its own; with
  * neither and no socket on fd 0 it answers one CGI request and exits.
  * Once set up it confines itself (sandbox.c), and every request runs
- * against a deadline of request_timeout seconds.
+ * against a deadline of request_timeout seconds.  With jwks_signal_file
+ * it maps the unknown-kid counter nv-keysync reads (kidwant.c).
  */
 
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "config.h"
 #include "deckeys.h"
 #include "keys.h"
+#include "kidwant.h"
 #include "listen.h"
 #include "sandbox.h"
 #include "serve.h"
@@ -51,6 +53,7 @@ main(int argc, char *argv[])
 	struct keys	 keys;
 	struct deckeys	 dec;
 	struct service	 svc;
+	struct kidwant	 want;
 	struct sandbox_user su;
 	const char	*conf = NULL, *sock_path = NULL, *bind_addr = NULL;
 	const char	*selftest;
@@ -102,8 +105,19 @@ main(int argc, char *argv[])
 	}
 	memset(&dec, 0, sizeof(dec));
 	memset(&svc, 0, sizeof(svc));
+	memset(&want, 0, sizeof(want));
 	svc.auth.cfg = &cfg;
 	svc.auth.keys = &keys.set;
+	/* Mapped now: the sandboxed worker only stores into it. */
+	if (cfg.jwks_signal_file != NULL) {
+		if (kidwant_open(&want, cfg.jwks_signal_file, err,
+		    sizeof(err)) == -1) {
+			lerr("%s", err);
+			rc = EX_CONFIG_CODE;
+			goto out;
+		}
+		svc.auth.kidwant = &want;
+	}
 	if (cfg.decryption_keys_file != NULL) {
 		/* Better no start than a worker that refuses every token. */
 		if (!crypto_aead_aes256gcm_is_available()) {
@@ -185,6 +199,7 @@ main(int argc, char *argv[])
 	    serve_fcgi(&svc, &keys, sock, cfg.request_timeout,
 	    cfg.kept_connections);
 out:
+	kidwant_close(&want);
 	deckeys_free(&dec);
 	store_close(svc.auth.store);
 	metrics_close(svc.metrics);

@@ -81,8 +81,9 @@ purge_pkg() {
 STOPPERS+=(stop_server stop_pool purge_pkg)
 dpkg -i "$deb" > "$T/log/dpkg.log" 2>&1 || die "dpkg -i failed: $(cat "$T/log/dpkg.log")"
 dpkg -L "$PKG" > "$T/owned"
-for f in /usr/sbin/nv-fcgi /usr/bin/nv-token \
+for f in /usr/sbin/nv-fcgi /usr/bin/nv-token /usr/sbin/nv-keysync \
     /usr/share/man/man8/nv-fcgi.8.gz /usr/share/man/man1/nv-token.1.gz \
+    /usr/share/man/man8/nv-keysync.8.gz /lib/systemd/system/nv-keysync.service \
     /usr/share/man/man5/nv.conf.5.gz \
     /lib/systemd/system/nv-fcgi.service /lib/systemd/system/nv-fcgi.socket \
     /lib/systemd/system/nv-fcgi-spawn.service /etc/default/nv-fcgi \
@@ -105,7 +106,7 @@ while IFS= read -r p; do
 done < "$T/owned"
 say "installed: $(grep -c . "$T/owned") paths, $nfiles files"
 # The units are installed, not enabled (no link anywhere under /etc).
-links=$(find /etc/systemd -name 'nv-fcgi*' 2>/dev/null)
+links=$(find /etc/systemd -name 'nv-fcgi*' -o -name 'nv-keysync*' 2>/dev/null)
 [ -z "$links" ] || die "units enabled: $links"
 # The user: a system account without a shell or a home.
 pw=$(getent passwd nv-fcgi) || die "no nv-fcgi user after dpkg -i"
@@ -114,7 +115,7 @@ IFS=: read -r _ _ NV_UID NV_GID _ home shell <<< "$pw"
 if [ "$home" != /nonexistent ] || [ "$shell" != /usr/sbin/nologin ]; then
 	die "nv-fcgi has a home or a shell: $pw"
 fi
-for u in nv-fcgi.service nv-fcgi-spawn.service; do
+for u in nv-fcgi.service nv-fcgi-spawn.service nv-keysync.service; do
 	grep -qx 'User=nv-fcgi' "/lib/systemd/system/$u" ||
 	    die "$u does not run as the package's user nv-fcgi"
 done

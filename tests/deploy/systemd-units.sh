@@ -8,14 +8,17 @@ TEST_NAME=systemd-units
 . "${srcdir:-.}/tests/deploy/lib.sh"
 need systemd-analyze spawn-fcgi
 deploy_setup
+cp "$BUILD/src/nv-keysync" "$T/bin/nv-keysync"
 mkdir -p "$T/units"
-for u in nv-fcgi.socket nv-fcgi.service nv-fcgi-spawn.service; do
+for u in nv-fcgi.socket nv-fcgi.service nv-fcgi-spawn.service \
+    nv-keysync.service; do
 	sed -e "s#/usr/sbin/nv-fcgi#$T/bin/nv-fcgi#g" \
+	    -e "s#/usr/sbin/nv-keysync#$T/bin/nv-keysync#g" \
 	    -e "s#/etc/default/nv-fcgi#$SRC/deploy/nv-fcgi.env#g" \
 	    "$SRC/deploy/$u" > "$T/units/$u"
 done
 out=$(cd "$T/units" && systemd-analyze verify nv-fcgi.socket \
-    nv-fcgi.service nv-fcgi-spawn.service 2>&1) ||
+    nv-fcgi.service nv-fcgi-spawn.service nv-keysync.service 2>&1) ||
     die "systemd-analyze verify failed: $out"
 [ -z "$out" ] || die "systemd-analyze verify warns: $out"
 
@@ -33,6 +36,24 @@ for u in nv-fcgi.service nv-fcgi-spawn.service; do
 	    die "$u: exposure $score, not SAFE"
 	say "$u: systemd-analyze security exposure $score"
 done
+# nv-keysync: hardened the same way, but for the network to the issuer;
+# it writes only the workers' state folder, where the key set is.
+u=nv-keysync.service
+for o in DynamicUser=yes User=nv-fcgi NoNewPrivileges=yes \
+    ProtectSystem=strict PrivateTmp=yes ProtectHome=yes \
+    "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" \
+    SystemCallFilter=@system-service MemoryDenyWriteExecute=yes \
+    CapabilityBoundingSet= StateDirectory=nv-fcgi StateDirectoryMode=0700; do
+	grep -qx "$o" "$T/units/$u" || die "$u lacks $o"
+done
+grep -q '^ReadWritePaths=\|^PrivateNetwork=yes' "$T/units/$u" &&
+    die "$u: only its StateDirectory= is writable, and it needs the network"
+score=$(systemd-analyze security --offline=true --no-pager "$T/units/$u" 2>&1 |
+    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p')
+[ -n "$score" ] || die "no exposure score for $u"
+awk -v s="$score" 'BEGIN { exit !(s < 2.0) }' || die "$u: exposure $score"
+say "$u: systemd-analyze security exposure $score"
+
 grep -qx StandardInput=socket "$T/units/nv-fcgi.service" ||
     die "nv-fcgi.service must take the socket as fd 0"
 

@@ -402,10 +402,70 @@ START_TEST(bad_redis_store)
 }
 END_TEST
 
+/* nv-keysync's keys: defaults, values, files relative to nv.conf. */
+START_TEST(keysync_keys)
+{
+	char	*want;
+
+	ck_assert_int_eq(load(REQUIRED, NULL), 0);
+	ck_assert_ptr_null(c.jwks_uri);
+	ck_assert_ptr_null(c.jwks_ca_file);
+	ck_assert_ptr_null(c.jwks_signal_file);
+	ck_assert_int_eq(c.jwks_refresh_min, 60);
+	ck_assert_int_eq(c.jwks_refresh_max, 3600);
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED "jwks_uri = discover\n"
+	    "jwks_ca_file = ca.pem\njwks_signal_file = /run/nv/want\n"
+	    "jwks_refresh_min = 1\njwks_refresh_max = 86400\n", NULL), 0);
+	ck_assert_str_eq(c.jwks_uri, "discover");
+	ck_assert_int_ne(asprintf(&want, "%s/ca.pem", dir), -1);
+	ck_assert_str_eq(c.jwks_ca_file, want);
+	free(want);
+	ck_assert_str_eq(c.jwks_signal_file, "/run/nv/want");
+	ck_assert_int_eq(c.jwks_refresh_min, 1);
+	ck_assert_int_eq(c.jwks_refresh_max, 86400);
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED "jwks_uri = https://idp.example/"
+	    "jwks?x=1\n", NULL), 0);
+	ck_assert_str_eq(c.jwks_uri, "https://idp.example/jwks?x=1");
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED "jwks_uri = http://127.0.0.1:8080/k\n",
+	    NULL), 0);
+	ck_assert_str_eq(c.jwks_uri, "http://127.0.0.1:8080/k");
+}
+END_TEST
+
+START_TEST(keysync_bad_keys)
+{
+	/* The scheme only: nv-keysync checks the host (check_keysync). */
+	load_fails(REQUIRED "jwks_uri = ftp://127.0.0.1/k\n", 4,
+	    "jwks_uri must be discover or an https:// URL (http:// only to "
+	    "a loopback host)");
+	load_fails(REQUIRED "jwks_uri = Discover\n", 4,
+	    "jwks_uri must be discover or an https:// URL (http:// only to "
+	    "a loopback host)");
+	load_fails(REQUIRED "jwks_refresh_min = 0\n", 4,
+	    "jwks_refresh_min (seconds) must be a whole number from 1 to "
+	    "86400");
+	load_fails(REQUIRED "jwks_refresh_max = 86401\n", 4,
+	    "jwks_refresh_max (seconds) must be a whole number from 1 to "
+	    "86400");
+	load_fails(REQUIRED "jwks_refresh_min = 120\njwks_refresh_max = 60\n",
+	    0, "jwks_refresh_min (120) is more than jwks_refresh_max (60)");
+	load_fails(REQUIRED "jwks_ca_file =\n", 4, "value must not be empty");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
 	Suite	*s = suite_create("config");
+	TCase	*tk = tcase_create("keysync");
+
+	tcase_add_checked_fixture(tk, setup, teardown);
+	tcase_add_test(tk, keysync_keys);
+	tcase_add_test(tk, keysync_bad_keys);
+	suite_add_tcase(s, tk);
 	TCase	*tc = tcase_create("nv.conf");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
