@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "mapfile.h"
 #include "replay.h"
 
 #define REPLAY_MAGIC		"nv-single-use-1"	/* 15 + NUL */
@@ -436,105 +437,6 @@ out:
 	return rc;
 }
 
-static int
-set_init_lock(int fd, short type)
-{
-	struct flock	 fl;
-
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = type;
-	fl.l_whence = SEEK_SET;
-	fl.l_len = 1;
-	while (fcntl(fd, F_SETLKW, &fl) == -1)
-		if (errno != EINTR)
-			return -1;
-	return 0;
-}
-
-/*
- * The store's folder, opened so that the file is then opened relative
- * to what was checked.  Nobody but its owner may write in it, and its
- * owner is root or the store's user: anyone else who could write there
- * could swap the file for a link between our checks and our use.
- */
-static int
-open_folder(const char *path, uid_t user, const char **base, char *err,
-    size_t errlen)
-{
-	struct stat	 st;
-	const char	*slash = strrchr(path, '/');
-	char		*dir;
-	int		 dfd;
-
-	*base = slash != NULL ? slash + 1 : path;
-	if (slash == NULL)
-		dir = strdup(".");
-	else if (slash == path)
-		dir = strdup("/");
-	else
-		dir = strndup(path, (size_t)(slash - path));
-	if (dir == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    fstat(dfd, &st) == -1) {
-		snprintf(err, errlen, "%s: folder %s: %s", path, dir,
-		    strerror(errno));
-		goto fail;
-	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
-	    (st.st_uid != 0 && st.st_uid != user)) {
-		snprintf(err, errlen, "%s: folder %s (mode %04o, owner uid "
-		    "%lu) must be writable by its owner alone, and belong to "
-		    "root or to the store's user (uid %lu)", path, dir,
-		    (unsigned)(st.st_mode & 07777), (unsigned long)st.st_uid,
-		    (unsigned long)user);
-		goto fail;
-	}
-	free(dir);
-	return dfd;
-fail:
-	if (dfd != -1)
-		close(dfd);
-	free(dir);
-	return -1;
-}
-
-/*
- * Opens or creates the file as the store's user when started as root
- * (effective ids only, given back at once): root's rights must not
- * open a file the user could not, such as a root-owned file linked in
- * by the user, nor create one the user would then not own.
- */
-static int
-open_as_user(int dfd, const char *base, uid_t owner, gid_t group)
-{
-	gid_t	 egid = getegid();
-	int	 fd, e, switched = owner != (uid_t)-1 && geteuid() == 0;
-
-	if (switched && setegid(group) == -1)
-		return -1;
-	if (switched && seteuid(owner) == -1) {
-		/* Start-up fails either way; say the worse failure. */
-		e = errno;
-		if (setegid(egid) == -1)
-			e = errno;
-		errno = e;
-		return -1;
-	}
-	fd = openat(dfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	e = errno;
-	if (switched && (seteuid(0) == -1 || setegid(egid) == -1)) {
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	errno = e;
-	return fd;
-}
-
 /*
  * Two locks: an fcntl lock on the first byte serializes workers that
  * start at once, and a shared flock held for the life of each worker
@@ -557,9 +459,9 @@ replay_open(struct replay **out, const char *path, size_t capacity,
 		return -1;
 	}
 	r->fd = -1;
-	if ((dfd = open_folder(path, user, &base, err, errlen)) == -1)
+	if ((dfd = mapfile_open_folder(path, user, &base, err, errlen)) == -1)
 		goto out;
-	r->fd = open_as_user(dfd, base, owner, group);
+	r->fd = mapfile_open_as_user(dfd, base, owner, group);
 	close(dfd);
 	if (r->fd == -1) {
 		snprintf(err, errlen, "%s: %s (opened as uid %lu, which must "
@@ -567,7 +469,7 @@ replay_open(struct replay **out, const char *path, size_t capacity,
 		    strerror(errno), (unsigned long)user);
 		goto out;
 	}
-	if (set_init_lock(r->fd, F_WRLCK) == -1 || fstat(r->fd, &st) == -1) {
+	if (mapfile_lock_init(r->fd, F_WRLCK) == -1 || fstat(r->fd, &st) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
@@ -619,7 +521,7 @@ replay_open(struct replay **out, const char *path, size_t capacity,
 	rc = 0;
 out:
 	if (r->fd != -1)
-		(void)set_init_lock(r->fd, F_UNLCK);
+		(void)mapfile_lock_init(r->fd, F_UNLCK);
 	if (rc == -1) {
 		replay_close(r);
 		return -1;
