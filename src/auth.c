@@ -2,7 +2,10 @@
  * Bearer token authentication.  A compact JWS has three segments, a
  * compact JWE five; the JWE's plaintext then goes through token_verify
  * like any signed token, since decrypting proves nothing about who
- * issued it.  A new token form is one more case of auth_token().
+ * issued it.  Any other token is opaque: with introspection_endpoint
+ * set, its claims are asked of the authorization server
+ * (introspect.c), else it is malformed.  A new token form is one more
+ * case of auth_token().
  *
  * With single_use, a token is used up by the first call it
  * authenticates: it is recorded once its signature and 401-class
@@ -71,6 +74,60 @@ auth_single_use(const struct auth *a, const unsigned char *key,
 	}
 }
 
+/* The 401, 500 or 503 of an introspection that did not pass. */
+static enum auth_err
+auth_introspect_err(enum introspect_err ie)
+{
+	switch (ie) {
+	case INTROSPECT_OK:
+		return AUTH_OK;
+	case INTROSPECT_INVALID:
+		return AUTH_INVALID;
+	case INTROSPECT_UNAVAILABLE:
+		return AUTH_UNAVAILABLE;
+	default:
+		return AUTH_INTERNAL;
+	}
+}
+
+/*
+ * An opaque token: its claims are the endpoint's answer; its name in
+ * the single-use store is its hash, as for a JWS without jti.
+ */
+static enum auth_err
+auth_opaque(const struct auth *a, const char *tok, size_t len, time_t now,
+    struct auth_result *res)
+{
+	unsigned char	 key[STORE_KEY_BYTES];
+	enum auth_err	 rc;
+
+	rc = auth_introspect_err(introspect_token(a->introspect, tok, len, now,
+	    &res->tok.claims, &res->detail));
+	if (rc != AUTH_OK || a->store == NULL)
+		return rc;
+	replay_key_token(key, tok, len);
+	return auth_single_use(a, key, &res->tok.claims, now, res);
+}
+
+/*
+ * introspect_jwts: a signed token that passed every local check is
+ * asked about too, so that a revoked one stops passing.  Its own
+ * claims stay the ones that count; the answer must only be active and
+ * pass the 401-class checks.
+ */
+static enum auth_err
+auth_revoked(const struct auth *a, const char *tok, size_t len, time_t now,
+    struct auth_result *res)
+{
+	struct claims	 c;
+	enum auth_err	 rc;
+
+	rc = auth_introspect_err(introspect_token(a->introspect, tok, len, now,
+	    &c, &res->detail));
+	sodium_memzero(&c, sizeof(c));
+	return rc;
+}
+
 enum auth_err
 auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
     struct auth_result *res)
@@ -78,7 +135,8 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 	char			 inner[TOKEN_MAX + 1];
 	unsigned char		 key[STORE_KEY_BYTES];
 	struct token_result	*tr = &res->tok;
-	size_t			 ilen;
+	const char		*orig = tok;	/* the JWE, when one */
+	size_t			 ilen, olen = len;
 	enum jwe_err		 je;
 	enum auth_err		 rc = AUTH_INVALID;
 
@@ -104,6 +162,10 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 		}
 		break;
 	default:
+		if (a->introspect != NULL) {
+			rc = auth_opaque(a, tok, len, now, res);
+			goto out;
+		}
 		break;		/* token_verify says it is malformed */
 	}
 	if (token_verify(a->cfg, a->keys, tok, len, now, tr) != TOKEN_OK) {
@@ -111,6 +173,9 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
 		goto out;
 	}
+	if (a->introspect != NULL && a->cfg->introspect_jwts &&
+	    (rc = auth_revoked(a, orig, olen, now, res)) != AUTH_OK)
+		goto out;
 	if (a->store != NULL) {
 		auth_token_key(key, tok, tr);
 		if ((rc = auth_single_use(a, key, &tr->claims, now, res)) !=

@@ -18,6 +18,10 @@
 #define CONFIG_DEFAULT_REDIS_TIMEOUT_MS		200
 #define CONFIG_DEFAULT_REDIS_KEY_PREFIX		"nv:used:"
 #define CONFIG_REDIS_KEY_PREFIX_MAX		64
+#define CONFIG_DEFAULT_INTROSPECTION_TIMEOUT_MS	2000
+#define CONFIG_DEFAULT_INTROSPECTION_CACHE_TTL	60
+#define CONFIG_DEFAULT_INTROSPECTION_NEGATIVE_TTL 10
+#define CONFIG_DEFAULT_INTROSPECTION_CACHE_CAPACITY 4096
 
 enum config_store {
 	CONFIG_STORE_FILE = 0,	/* the mapped file of one machine */
@@ -45,6 +49,17 @@ struct config {
 	long			 redis_timeout;	/* milliseconds */
 	char			*redis_key_prefix;
 	char			*redis_key_secret_file;
+	char			*introspection_endpoint; /* NULL: none */
+	char			*introspection_client_id;
+	char			*introspection_client_secret_file;
+	char			*introspection_client_key_file;
+	char			*introspection_ca_file;	/* NULL: system CAs */
+	long			 introspection_timeout;	/* milliseconds */
+	int			 introspect_jwts; /* signed tokens asked too */
+	char			*introspection_cache_file; /* NULL: no cache */
+	long			 introspection_cache_capacity;	/* answers */
+	long			 introspection_cache_ttl;	/* seconds */
+	long			 introspection_negative_ttl;	/* seconds */
 	long			 max_token_lifetime; /* exp - iat; 0: any */
 	char			*user;		/* to switch to from root */
 	long			 request_timeout; /* seconds per request */

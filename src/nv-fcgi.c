@@ -1,7 +1,8 @@
 /*
  * nv-fcgi: the Number Verification service as a FastCGI application.
  * Owns start-up: options, configuration, key sets, the single-use
- * store, the listening socket, the sandbox; then serve.c's loops.
+ * store, the introspection client and its cache, the listening socket,
+ * the sandbox; then serve.c's loops.
  * Started by a web server, spawn-fcgi or systemd it finds its
  * listening socket on fd 0; with -s or -b it opens its own; with
  * neither and no socket on fd 0 it answers one CGI request and exits.
@@ -20,6 +21,7 @@
 #include "log.h"
 #include "config.h"
 #include "deckeys.h"
+#include "introspect.h"
 #include "keys.h"
 #include "listen.h"
 #include "sandbox.h"
@@ -133,6 +135,13 @@ main(int argc, char *argv[])
 		rc = EX_CONFIG_CODE;
 		goto out;
 	}
+	/* The endpoint's client, kept for the worker's life, and its cache. */
+	if (introspect_open(&svc.auth.introspect, &cfg, su.uid, su.gid, err,
+	    sizeof(err)) == -1) {
+		lerr("%s", err);
+		rc = EX_CONFIG_CODE;
+		goto out;
+	}
 	serve_signals();
 	if (FCGX_Init() != 0) {
 		lerr("cannot initialise libfcgi");
@@ -158,7 +167,8 @@ main(int argc, char *argv[])
 		lwarn("running as root: set `user` in the configuration");
 	/* Everything opened: from here on the worker needs no more. */
 	if ((rc = sandbox_enter(cfg.user, &su, cfg.syscall_filter,
-	    store_needs_network(svc.auth.store), err, sizeof(err))) == -1) {
+	    store_needs_network(svc.auth.store) ||
+	    svc.auth.introspect != NULL, err, sizeof(err))) == -1) {
 		lerr("%s", err);
 		rc = EX_SOFTWARE_CODE;
 		goto out;
@@ -171,6 +181,7 @@ main(int argc, char *argv[])
 	    serve_fcgi(&svc, &keys, sock, cfg.request_timeout);
 out:
 	deckeys_free(&dec);
+	introspect_close(svc.auth.introspect);
 	store_close(svc.auth.store);
 	keys_close(&keys);
 	config_free(&cfg);
