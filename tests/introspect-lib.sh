@@ -24,6 +24,7 @@ make_ca() {
 start_endpoint() {
 	rm -f "$T/as.port"
 	: > "$T/calls"
+	: > "$T/calls.conns"
 	[ -f "$T/answers" ] || echo '{}' > "$T/answers"
 	"$PY" "$srcdir/tests/introspect_server.py" "$T/as.port" "$T/srv.pem" \
 	    "$T/srv.key" "$T/answers" "$T/calls" "$CLIENT_ID" "$@" 2>>"$T/as.err" &

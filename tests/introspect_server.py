@@ -18,7 +18,8 @@ object; an unknown token is {"active": false}.  Some tokens make the
 endpoint fail: "fail-500", "fail-garbage" (not JSON), "fail-huge" (a
 70 KB JSON answer), "fail-redirect" (302 to elsewhere), "fail-401",
 "fail-slow" (3 s before answering), "fail-array" (JSON, not an object).
-Each call appends one line to CALLS: the token (or "badauth").
+Each call appends one line to CALLS: the token (or "badauth"); each
+connection one line to CALLS.conns.
 """
 import base64
 import json
@@ -51,9 +52,16 @@ def log_call(what):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True	# no 40 ms delayed-ACK stall per answer
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        # One line per TLS connection: kept connections make few.
+        super().setup()
+        with LOCK, open(CALLS + ".conns", "a") as f:
+            f.write("conn\n")
 
     def send(self, status, body, ctype="application/json", extra=()):
         self.send_response(status)
