@@ -130,6 +130,8 @@ build_form(struct introspect *in, const char *tok, size_t len, time_t now,
 	/* base64url and dots: nothing of it needs escaping. */
 	w = snprintf(form + o, cap - o, "&client_assertion_type=%s"
 	    "&client_assertion=%s", ASSERTION_TYPE, jwt);
+	/* A credential for a minute: not left on the stack. */
+	sodium_memzero(jwt, sizeof(jwt));
 	return w < 0 || (size_t)w >= cap - o ? -1 : 0;
 }
 
