@@ -111,12 +111,13 @@ int
 http_pin_host(struct http_client *c, const char *url, char *err,
     size_t errlen)
 {
-	struct addrinfo		 hints, *ai = NULL;
+	struct addrinfo		 hints, *ai = NULL, *p;
 	struct curl_slist	*l;
 	CURLU			*u;
 	char			*host = NULL, *port = NULL;
-	char			 addr[INET6_ADDRSTRLEN], entry[512];
+	char			 addr[INET6_ADDRSTRLEN], entry[1024];
 	const void		*a;
+	size_t			 n;
 	int			 e, rc = -1;
 
 	if ((u = curl_url()) == NULL) {
@@ -141,15 +142,26 @@ http_pin_host(struct http_client *c, const char *url, char *err,
 		snprintf(err, errlen, "%s: %s", host, gai_strerror(e));
 		goto out;
 	}
-	a = ai->ai_family == AF_INET6 ?
-	    (const void *)&((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr :
-	    (const void *)&((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr;
-	if (inet_ntop(ai->ai_family, a, addr, sizeof(addr)) == NULL) {
-		snprintf(err, errlen, "%s: no address", host);
+	/* Every address found, as libcurl would have tried them. */
+	n = (size_t)snprintf(entry, sizeof(entry), "%s:%s:", host, port);
+	for (p = ai; p != NULL && n < sizeof(entry); p = p->ai_next) {
+		if (p->ai_family != AF_INET && p->ai_family != AF_INET6)
+			continue;
+		a = p->ai_family == AF_INET6 ? (const void *)
+		    &((struct sockaddr_in6 *)(void *)p->ai_addr)->sin6_addr :
+		    (const void *)
+		    &((struct sockaddr_in *)(void *)p->ai_addr)->sin_addr;
+		if (inet_ntop(p->ai_family, a, addr, sizeof(addr)) == NULL)
+			continue;
+		n += (size_t)snprintf(entry + n, sizeof(entry) - n,
+		    p->ai_family == AF_INET6 ? "%s[%s]" : "%s%s",
+		    entry[n - 1] == ':' ? "" : ",", addr);
+	}
+	if (n >= sizeof(entry) || entry[n - 1] == ':') {
+		snprintf(err, errlen, "%s: no usable address (or too many)",
+		    host);
 		goto out;
 	}
-	snprintf(entry, sizeof(entry), ai->ai_family == AF_INET6 ?
-	    "%s:%s:[%s]" : "%s:%s:%s", host, port, addr);
 	if ((l = curl_slist_append(c->pinned, entry)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;

@@ -197,6 +197,7 @@ answer(const char *json, struct claims *c)
 	ck_assert_int_eq(jparse_object(json, strlen(json), &o), JPARSE_OK);
 	e = claims_check_object(&cfg, o, CLAIMS_INTROSPECTION, UNIT_NOW, c);
 	json_object_put(o);
+	config_free(&cfg);
 	return e;
 }
 
@@ -241,6 +242,7 @@ START_TEST(answers)
 		ck_assert_int_eq(claims_check_object(&cfg, o, CLAIMS_JWT,
 		    UNIT_NOW, &c), CLAIMS_BAD_ISSUER);
 		json_object_put(o);
+		config_free(&cfg);
 	}
 }
 END_TEST
