@@ -101,6 +101,11 @@ auth_opaque(const struct auth *a, const char *tok, size_t len, time_t now,
 	unsigned char	 key[STORE_KEY_BYTES];
 	enum auth_err	 rc;
 
+	/* The same bound as a JWS: nothing longer is sent anywhere. */
+	if (len > TOKEN_MAX) {
+		res->detail = token_strerror(TOKEN_TOO_LONG);
+		return AUTH_INVALID;
+	}
 	rc = auth_introspect_err(introspect_token(a->introspect, tok, len, now,
 	    &res->tok.claims, &res->detail));
 	if (rc != AUTH_OK || a->store == NULL)
