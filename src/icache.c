@@ -34,8 +34,18 @@
 #define ICACHE_ID_BYTES		16
 #define ICACHE_CAPACITY_MAX	1048576
 #define ICACHE_SEAL_LABEL	"nv-introspection-seal-1:"
-#define ICACHE_BOX_MAX	(ICACHE_DATA_MAX + \
+/*
+ * What is sealed: the answer's length (4 bytes) and the answer, padded
+ * with zeros to 1024 bytes, a whole number of ChaCha20 blocks: libsodium
+ * copies a last partial block to a stack buffer it does not clear,
+ * which would leave an answer's tail (the number) behind.  Every box
+ * has one size, so it does not tell an answer's length either.
+ */
+#define ICACHE_PLAIN_BYTES	(ICACHE_DATA_MAX + 4)
+#define ICACHE_BOX_MAX	(ICACHE_PLAIN_BYTES + \
 	crypto_aead_xchacha20poly1305_ietf_ABYTES)
+
+_Static_assert(ICACHE_PLAIN_BYTES % 64 == 0, "whole ChaCha20 blocks");
 
 struct icache_entry {
 	unsigned char	 id[ICACHE_ID_BYTES];
@@ -185,7 +195,9 @@ icache_get(struct icache *c, const char *tok, size_t len, int64_t now,
 {
 	struct icache_entry	 copy, *b, *e;
 	unsigned char		 id[ICACHE_ID_BYTES], k[32], ad[24];
+	unsigned char		 plain[ICACHE_PLAIN_BYTES];
 	unsigned long long	 n;
+	uint32_t		 dlen;
 	enum icache_err		 rc = ICACHE_MISS;
 
 	*outlen = 0;
@@ -209,19 +221,23 @@ icache_get(struct icache *c, const char *tok, size_t len, int64_t now,
 	pthread_mutex_unlock(&c->h->lock);
 	/* Opened outside the lock: the other workers do not wait on it. */
 	if (rc != ICACHE_MISS || copy.expires == 0 ||
-	    copy.len < crypto_aead_xchacha20poly1305_ietf_ABYTES ||
-	    copy.len > sizeof(copy.box) ||
-	    copy.len - crypto_aead_xchacha20poly1305_ietf_ABYTES > cap)
+	    copy.len != sizeof(copy.box))
 		goto out;
 	seal_key(tok, len, k);
 	entry_ad(id, copy.expires, ad);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out,
-	    &n, NULL, copy.box, copy.len, ad, sizeof(ad), copy.nonce, k) != 0)
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &n, NULL,
+	    copy.box, copy.len, ad, sizeof(ad), copy.nonce, k) != 0 ||
+	    n != sizeof(plain))
 		goto out;
-	*outlen = (size_t)n;
+	memcpy(&dlen, plain, sizeof(dlen));
+	if (dlen > ICACHE_DATA_MAX || dlen > cap)
+		goto out;
+	memcpy(out, plain + 4, dlen);
+	*outlen = dlen;
 	rc = ICACHE_OK;
 out:
 	sodium_memzero(k, sizeof(k));
+	sodium_memzero(plain, sizeof(plain));
 	sodium_memzero(&copy, sizeof(copy));
 	return rc;
 }
@@ -246,7 +262,9 @@ icache_put(struct icache *c, const char *tok, size_t len, int64_t expires,
 {
 	struct icache_entry	 ent, *b, *slot;
 	unsigned char		 k[32], ad[24];
+	unsigned char		 plain[ICACHE_PLAIN_BYTES];
 	unsigned long long	 n;
+	uint32_t		 l = (uint32_t)dlen;
 
 	if (dlen > ICACHE_DATA_MAX)
 		return ICACHE_TOO_BIG;
@@ -258,10 +276,13 @@ icache_put(struct icache *c, const char *tok, size_t len, int64_t expires,
 	randombytes_buf(ent.nonce, sizeof(ent.nonce));
 	seal_key(tok, len, k);
 	entry_ad(ent.id, expires, ad);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(ent.box, &n,
-	    (const unsigned char *)data, dlen, ad, sizeof(ad), NULL, ent.nonce,
-	    k);
+	memset(plain, 0, sizeof(plain));
+	memcpy(plain, &l, sizeof(l));
+	memcpy(plain + 4, data, dlen);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ent.box, &n, plain,
+	    sizeof(plain), ad, sizeof(ad), NULL, ent.nonce, k);
 	sodium_memzero(k, sizeof(k));
+	sodium_memzero(plain, sizeof(plain));
 	ent.len = (uint32_t)n;
 	if (icache_lock(c) == -1)
 		return ICACHE_FAILED;

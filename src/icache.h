@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define ICACHE_DATA_MAX	1024	/* bytes of one answer, as kept */
+#define ICACHE_DATA_MAX	1020	/* bytes of one answer, as kept */
 #define ICACHE_WAYS	8	/* entries of one bucket */
 
 enum icache_err {
