@@ -2,7 +2,10 @@
  * Bearer token authentication.  A compact JWS has three segments, a
  * compact JWE five; the JWE's plaintext then goes through token_verify
  * like any signed token, since decrypting proves nothing about who
- * issued it.  A new token form is one more case of auth_token().
+ * issued it.  Any other token is opaque: with introspection_endpoint
+ * set, its claims are asked of the authorization server
+ * (introspect.c), else it is malformed.  A new token form is one more
+ * case of auth_token().
  *
  * With single_use, a token is used up by the first call it
  * authenticates: it is recorded once its signature and 401-class
@@ -42,6 +45,9 @@ static const char *const auth_reasons[AUTH_REASON__MAX] = {
 	[AUTH_REASON_SCOPE] = "scope",
 	[AUTH_REASON_NETWORK_AUTH] = "network_auth",
 	[AUTH_REASON_PHONE_NUMBER] = "phone_number",
+	[AUTH_REASON_INTROSPECTION_REJECTED] = "introspection_rejected",
+	[AUTH_REASON_INTROSPECTION_UNAVAILABLE] = "introspection_unavailable",
+	[AUTH_REASON_INTROSPECTION_FAILED] = "introspection_failed",
 };
 
 /* token.c's and claims.c's failures, each to its reason. */
@@ -141,6 +147,69 @@ auth_single_use(const struct auth *a, const unsigned char *key,
 	}
 }
 
+/* The 401, 500 or 503 of an introspection that did not pass. */
+static enum auth_err
+auth_introspect_err(enum introspect_err ie, struct auth_result *res)
+{
+	switch (ie) {
+	case INTROSPECT_OK:
+		return AUTH_OK;
+	case INTROSPECT_INVALID:
+		res->reason = AUTH_REASON_INTROSPECTION_REJECTED;
+		return AUTH_INVALID;
+	case INTROSPECT_UNAVAILABLE:
+		res->reason = AUTH_REASON_INTROSPECTION_UNAVAILABLE;
+		return AUTH_UNAVAILABLE;
+	default:
+		res->reason = AUTH_REASON_INTROSPECTION_FAILED;
+		return AUTH_INTERNAL;
+	}
+}
+
+/*
+ * An opaque token: its claims are the endpoint's answer; its name in
+ * the single-use store is its hash, as for a JWS without jti.
+ */
+static enum auth_err
+auth_opaque(const struct auth *a, const char *tok, size_t len, time_t now,
+    struct auth_result *res)
+{
+	unsigned char	 key[STORE_KEY_BYTES];
+	enum auth_err	 rc;
+
+	/* The same bound as a JWS: nothing longer is sent anywhere. */
+	if (len > TOKEN_MAX) {
+		res->detail = token_strerror(TOKEN_TOO_LONG);
+		res->reason = AUTH_REASON_MALFORMED;
+		return AUTH_INVALID;
+	}
+	rc = auth_introspect_err(introspect_token(a->introspect, tok, len, now,
+	    &res->tok.claims, &res->detail), res);
+	if (rc != AUTH_OK || a->store == NULL)
+		return rc;
+	replay_key_token(key, tok, len);
+	return auth_single_use(a, key, &res->tok.claims, now, res);
+}
+
+/*
+ * introspect_jwts: a signed token that passed every local check is
+ * asked about too, so that a revoked one stops passing.  Its own
+ * claims stay the ones that count; the answer must only be active and
+ * pass the 401-class checks.
+ */
+static enum auth_err
+auth_revoked(const struct auth *a, const char *tok, size_t len, time_t now,
+    struct auth_result *res)
+{
+	struct claims	 c;
+	enum auth_err	 rc;
+
+	rc = auth_introspect_err(introspect_token(a->introspect, tok, len, now,
+	    &c, &res->detail), res);
+	sodium_memzero(&c, sizeof(c));
+	return rc;
+}
+
 enum auth_err
 auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
     struct auth_result *res)
@@ -148,7 +217,8 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 	char			 inner[TOKEN_MAX + 1];
 	unsigned char		 key[STORE_KEY_BYTES];
 	struct token_result	*tr = &res->tok;
-	size_t			 ilen;
+	const char		*orig = tok;	/* the JWE, when one */
+	size_t			 ilen, olen = len;
 	enum jwe_err		 je;
 	enum auth_err		 rc = AUTH_INVALID;
 
@@ -178,6 +248,10 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 		}
 		break;
 	default:
+		if (a->introspect != NULL) {
+			rc = auth_opaque(a, tok, len, now, res);
+			goto out;
+		}
 		break;		/* token_verify says it is malformed */
 	}
 	if (token_verify(a->cfg, a->keys, tok, len, now, tr) != TOKEN_OK) {
@@ -190,6 +264,9 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 		res->reason = token_reason(tr);
 		goto out;
 	}
+	if (a->introspect != NULL && a->cfg->introspect_jwts &&
+	    (rc = auth_revoked(a, orig, olen, now, res)) != AUTH_OK)
+		goto out;
 	if (a->store != NULL) {
 		auth_token_key(key, tok, tr);
 		if ((rc = auth_single_use(a, key, &tr->claims, now, res)) !=

@@ -1,7 +1,7 @@
 /*
  * The one seam every bearer token goes through: its format (compact
- * JWS, or a JWE around one), require_encrypted, the signature and the
- * 401-class claims, then the single-use store.  What comes out is the
+ * JWS, a JWE around one, or opaque: introspected), require_encrypted,
+ * the signature and the 401-class claims, then the single-use store.  What comes out is the
  * token's claims or a typed error; the caller only answers.
  */
 #ifndef NV_AUTH_H
@@ -13,6 +13,7 @@
 #include "claims.h"
 #include "config.h"
 #include "deckeys.h"
+#include "introspect.h"
 #include "jwks.h"
 #include "kidwant.h"
 #include "store.h"
@@ -24,13 +25,16 @@ struct auth {
 	const struct deckeys	*deckeys;	/* NULL: no decryption key */
 	struct store		*store;		/* single_use = yes, else NULL */
 	struct kidwant		*kidwant;	/* jwks_signal_file, else NULL */
+	struct introspect	*introspect;	/* NULL: no endpoint */
 };
 
 enum auth_err {
 	AUTH_OK = 0,
 	AUTH_INVALID,		/* 401 invalid_token: detail says why */
-	AUTH_INTERNAL,		/* 500: the store failed, not the token */
-	AUTH_UNAVAILABLE,	/* 503: the store did not answer; no pass */
+	AUTH_INTERNAL,		/* 500: the store failed, not the token; or
+				 * the introspection endpoint refused us */
+	AUTH_UNAVAILABLE,	/* 503: the store or the introspection
+				 * endpoint did not answer; no pass */
 	AUTH__MAX
 };
 
@@ -62,6 +66,9 @@ enum auth_reason {
 	AUTH_REASON_SCOPE,		/* 403: scope missing */
 	AUTH_REASON_NETWORK_AUTH,	/* 403: amr without network auth */
 	AUTH_REASON_PHONE_NUMBER,	/* 403: no usable number claim */
+	AUTH_REASON_INTROSPECTION_REJECTED, /* inactive, or its claims */
+	AUTH_REASON_INTROSPECTION_UNAVAILABLE, /* 503: the endpoint */
+	AUTH_REASON_INTROSPECTION_FAILED, /* 500: our credentials refused */
 	AUTH_REASON__MAX
 };
 

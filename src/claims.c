@@ -27,6 +27,7 @@ static const char *const claims_messages[CLAIMS__MAX] = {
 	[CLAIMS_NOT_YET_VALID] = "not yet valid",
 	[CLAIMS_NO_IAT] = "no iat to bound the lifetime",
 	[CLAIMS_TOO_LONG_LIVED] = "lifetime over max_token_lifetime",
+	[CLAIMS_INACTIVE] = "introspection: token not active",
 };
 
 const char *
@@ -219,24 +220,59 @@ read_phone(struct json_object *o, const char *name, struct claims *c)
 	c->phone_ok = true;
 }
 
+/*
+ * An introspection answer (RFC 7662 section 2.2) must say active:true,
+ * the JSON literal; iss and aud are optional there, but checked when
+ * given.  A JWT must carry both.
+ */
+static enum claims_err
+check_source(struct json_object *o, const struct config *cfg,
+    enum claims_source src)
+{
+	struct json_object	*v;
+	bool			 intro = src == CLAIMS_INTROSPECTION;
+
+	if (intro && (!json_object_object_get_ex(o, "active", &v) ||
+	    !json_object_is_type(v, json_type_boolean) ||
+	    !json_object_get_boolean(v)))
+		return CLAIMS_INACTIVE;
+	if (!json_object_object_get_ex(o, "iss", &v)) {
+		if (!intro)
+			return CLAIMS_BAD_ISSUER;
+	} else if (!string_is(v, cfg->issuer))
+		return CLAIMS_BAD_ISSUER;
+	if (intro && !json_object_object_get_ex(o, "aud", &v))
+		return CLAIMS_OK;
+	return check_audience(o, cfg->audience);
+}
+
 enum claims_err
 claims_check(const struct config *cfg, const char *payload, size_t len,
     time_t now, struct claims *c)
 {
-	struct json_object	*o = NULL, *v;
+	struct json_object	*o = NULL;
+	enum claims_err		 rc;
+
+	memset(c, 0, sizeof(*c));
+	if (jparse_object(payload, len, &o) != JPARSE_OK)
+		return CLAIMS_MALFORMED;
+	rc = claims_check_object(cfg, o, CLAIMS_JWT, now, c);
+	json_object_put(o);
+	return rc;
+}
+
+enum claims_err
+claims_check_object(const struct config *cfg, struct json_object *o,
+    enum claims_source src, time_t now, struct claims *c)
+{
 	enum claims_err		 rc;
 	double			 exp = 0, nbf = -INFINITY, iat = -INFINITY;
 	double			 t = (double)now, leeway = (double)cfg->leeway;
 
 	memset(c, 0, sizeof(*c));
-	if (jparse_object(payload, len, &o) != JPARSE_OK)
+	if (!json_object_is_type(o, json_type_object))
 		return CLAIMS_MALFORMED;
-	if (!json_object_object_get_ex(o, "iss", &v) ||
-	    !string_is(v, cfg->issuer)) {
-		rc = CLAIMS_BAD_ISSUER;
-		goto out;
-	}
-	if ((rc = check_audience(o, cfg->audience)) != CLAIMS_OK ||
+	if ((rc = check_source(o, cfg, src)) != CLAIMS_OK ||
 	    (rc = check_time(o, "exp", true, &exp)) != CLAIMS_OK ||
 	    (rc = check_time(o, "nbf", false, &nbf)) != CLAIMS_OK ||
 	    (rc = check_time(o, "iat", false, &iat)) != CLAIMS_OK)
@@ -271,7 +307,6 @@ claims_check(const struct config *cfg, const char *payload, size_t len,
 		goto out;
 	read_phone(o, cfg->phone_claim, c);
 out:
-	json_object_put(o);
 	if (rc != CLAIMS_OK)
 		sodium_memzero(c, sizeof(*c));
 	return rc;

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "config.h"
 #include "phone.h"
 
@@ -28,6 +30,7 @@ enum claims_err {
 	CLAIMS_NOT_YET_VALID,
 	CLAIMS_NO_IAT,		/* max_token_lifetime set, no iat to check */
 	CLAIMS_TOO_LONG_LIVED,	/* exp - iat over max_token_lifetime */
+	CLAIMS_INACTIVE,	/* an introspection answer without active:true */
 	CLAIMS__MAX
 };
 
@@ -44,9 +47,19 @@ struct claims {
 	char		 phone[PHONE_MAX + 1];
 };
 
+/* Where the claims come from: what is required differs. */
+enum claims_source {
+	CLAIMS_JWT = 0,		/* iss and aud required */
+	CLAIMS_INTROSPECTION	/* RFC 7662: active:true; iss, aud optional */
+};
+
 const char	*scope_name(enum scope);
 enum claims_err	 claims_check(const struct config *, const char *payload,
 		    size_t len, time_t now, struct claims *);
+/* The same checks on claims already parsed, whatever their source. */
+enum claims_err	 claims_check_object(const struct config *,
+		    struct json_object *, enum claims_source, time_t now,
+		    struct claims *);
 const char	*claims_strerror(enum claims_err);
 
 #endif

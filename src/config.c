@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "http.h"
 #include "sig.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -38,6 +39,17 @@ enum config_key {
 	KEY_REDIS_CA_FILE,
 	KEY_REDIS_CERT_FILE,
 	KEY_REDIS_KEY_FILE,
+	KEY_INTROSPECTION_ENDPOINT,
+	KEY_INTROSPECTION_CLIENT_ID,
+	KEY_INTROSPECTION_CLIENT_SECRET_FILE,
+	KEY_INTROSPECTION_CLIENT_KEY_FILE,
+	KEY_INTROSPECTION_CA_FILE,
+	KEY_INTROSPECTION_TIMEOUT,
+	KEY_INTROSPECT_JWTS,
+	KEY_INTROSPECTION_CACHE_FILE,
+	KEY_INTROSPECTION_CACHE_CAPACITY,
+	KEY_INTROSPECTION_CACHE_TTL,
+	KEY_INTROSPECTION_NEGATIVE_TTL,
 	KEY_MAX_TOKEN_LIFETIME,
 	KEY_USER,
 	KEY_REQUEST_TIMEOUT,
@@ -81,6 +93,8 @@ static int	set_redis_url(struct config *, const char *, char *, size_t);
 static int	set_redis_key_prefix(struct config *, const char *, char *,
 		    size_t);
 static int	set_metrics_path(struct config *, const char *, char *, size_t);
+static int	set_introspection_endpoint(struct config *, const char *,
+		    char *, size_t);
 static int	set_signing_algorithms(struct config *, const char *, char *,
 		    size_t);
 static int	set_jwks_uri(struct config *, const char *, char *, size_t);
@@ -128,6 +142,36 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_REDIS_CA_FILE] =	FILE_NAME("redis_ca_file", redis_ca_file),
 	[KEY_REDIS_CERT_FILE] =	FILE_NAME("redis_cert_file", redis_cert_file),
 	[KEY_REDIS_KEY_FILE] =	FILE_NAME("redis_key_file", redis_key_file),
+	[KEY_INTROSPECTION_ENDPOINT] = CUSTOM("introspection_endpoint",
+				    set_introspection_endpoint),
+	[KEY_INTROSPECTION_CLIENT_ID] = STRING("introspection_client_id",
+				    introspection_client_id),
+	[KEY_INTROSPECTION_CLIENT_SECRET_FILE] = FILE_NAME(
+				    "introspection_client_secret_file",
+				    introspection_client_secret_file),
+	[KEY_INTROSPECTION_CLIENT_KEY_FILE] = FILE_NAME(
+				    "introspection_client_key_file",
+				    introspection_client_key_file),
+	[KEY_INTROSPECTION_CA_FILE] = FILE_NAME("introspection_ca_file",
+				    introspection_ca_file),
+	/* The whole exchange, connection included; then 503. */
+	[KEY_INTROSPECTION_TIMEOUT] = NUMBER("introspection_timeout",
+				    introspection_timeout, 1, 60000,
+				    "milliseconds"),
+	[KEY_INTROSPECT_JWTS] =	YES_NO("introspect_jwts", introspect_jwts),
+	[KEY_INTROSPECTION_CACHE_FILE] = FILE_NAME("introspection_cache_file",
+				    introspection_cache_file),
+	[KEY_INTROSPECTION_CACHE_CAPACITY] = NUMBER(
+				    "introspection_cache_capacity",
+				    introspection_cache_capacity, 1,
+				    CONFIG_SINGLE_USE_CAPACITY_MAX, "answers"),
+	[KEY_INTROSPECTION_CACHE_TTL] = NUMBER("introspection_cache_ttl",
+				    introspection_cache_ttl, 0, 86400,
+				    "seconds"),
+	[KEY_INTROSPECTION_NEGATIVE_TTL] = NUMBER(
+				    "introspection_negative_ttl",
+				    introspection_negative_ttl, 0, 3600,
+				    "seconds"),
 	[KEY_MAX_TOKEN_LIFETIME] = NUMBER("max_token_lifetime",
 				    max_token_lifetime, 1, 86400, "seconds"),
 	[KEY_USER] =		STRING("user", user),
@@ -347,6 +391,20 @@ set_network_amr(struct config *c, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* https://, or http:// to loopback: http.c's rule, said at start-up. */
+static int
+set_introspection_endpoint(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	char	 why[128];
+
+	if (http_url_check(v, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "introspection_endpoint: %s", why);
+		return -1;
+	}
+	return set_string(&c->introspection_endpoint, v, 0, err, errlen);
+}
+
 /* Names from sig.c's table, space-separated; at least one. */
 static int
 set_signing_algorithms(struct config *c, const char *v, char *err,
@@ -403,6 +461,12 @@ config_defaults(struct config *c)
 	c->request_timeout = CONFIG_DEFAULT_REQUEST_TIMEOUT;
 	c->kept_connections = CONFIG_DEFAULT_KEPT_CONNECTIONS;
 	c->redis_timeout = CONFIG_DEFAULT_REDIS_TIMEOUT_MS;
+	c->introspection_timeout = CONFIG_DEFAULT_INTROSPECTION_TIMEOUT_MS;
+	c->introspection_cache_capacity =
+	    CONFIG_DEFAULT_INTROSPECTION_CACHE_CAPACITY;
+	c->introspection_cache_ttl = CONFIG_DEFAULT_INTROSPECTION_CACHE_TTL;
+	c->introspection_negative_ttl =
+	    CONFIG_DEFAULT_INTROSPECTION_NEGATIVE_TTL;
 	c->signing_algs = SIG_ALL;
 	c->syscall_filter = 1;
 	c->jwks_refresh_min = CONFIG_DEFAULT_JWKS_REFRESH_MIN;
@@ -494,6 +558,52 @@ config_store_check(const struct config *c, const int seen[KEY__MAX],
 		    "redis_key_secret_file");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The introspection keys, taken together: none without the endpoint,
+ * and with it a client id and exactly one way to authenticate.  The
+ * cache's own keys need its file.
+ */
+static int
+config_introspection_check(const struct config *c, const int seen[KEY__MAX],
+    char *err, size_t errlen)
+{
+	static const enum config_key cache_keys[] = {
+	    KEY_INTROSPECTION_CACHE_CAPACITY, KEY_INTROSPECTION_CACHE_TTL,
+	    KEY_INTROSPECTION_NEGATIVE_TTL };
+	int	 i;
+	size_t	 j;
+
+	if (c->introspection_endpoint == NULL) {
+		for (i = KEY_INTROSPECTION_CLIENT_ID;
+		    i <= KEY_INTROSPECTION_NEGATIVE_TTL; i++)
+			if (seen[i]) {
+				snprintf(err, errlen, "%s needs "
+				    "introspection_endpoint", keys[i].name);
+				return -1;
+			}
+		return 0;
+	}
+	if (c->introspection_client_id == NULL) {
+		snprintf(err, errlen, "introspection_endpoint needs "
+		    "introspection_client_id");
+		return -1;
+	}
+	if ((c->introspection_client_secret_file == NULL) ==
+	    (c->introspection_client_key_file == NULL)) {
+		snprintf(err, errlen, "introspection_endpoint needs exactly "
+		    "one of introspection_client_secret_file and "
+		    "introspection_client_key_file");
+		return -1;
+	}
+	for (j = 0; j < sizeof(cache_keys) / sizeof(cache_keys[0]); j++)
+		if (seen[cache_keys[j]] && c->introspection_cache_file == NULL) {
+			snprintf(err, errlen, "%s needs introspection_cache_file",
+			    keys[cache_keys[j]].name);
+			return -1;
+		}
 	return 0;
 }
 
@@ -592,7 +702,8 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    path);
 		goto out;
 	}
-	if (config_store_check(c, seen, why, sizeof(why)) == -1) {
+	if (config_store_check(c, seen, why, sizeof(why)) == -1 ||
+	    config_introspection_check(c, seen, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
@@ -624,6 +735,7 @@ config_free(struct config *c)
 	free(c->redis_key_prefix);
 	free(c->metrics_path);
 	free(c->jwks_uri);
+	free(c->introspection_endpoint);
 	free_amr(c);
 	memset(c, 0, sizeof(*c));
 }

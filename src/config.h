@@ -24,6 +24,10 @@
 #define CONFIG_DEFAULT_JWKS_REFRESH_MIN		60	/* seconds */
 #define CONFIG_DEFAULT_JWKS_REFRESH_MAX		3600
 #define CONFIG_JWKS_REFRESH_LIMIT		86400	/* a day */
+#define CONFIG_DEFAULT_INTROSPECTION_TIMEOUT_MS	2000
+#define CONFIG_DEFAULT_INTROSPECTION_CACHE_TTL	60
+#define CONFIG_DEFAULT_INTROSPECTION_NEGATIVE_TTL 10
+#define CONFIG_DEFAULT_INTROSPECTION_CACHE_CAPACITY 4096
 
 enum config_store {
 	CONFIG_STORE_FILE = 0,	/* the mapped file of one machine */
@@ -54,6 +58,17 @@ struct config {
 	char			*redis_ca_file;	/* rediss://; NULL: system CAs */
 	char			*redis_cert_file; /* rediss:// client certificate */
 	char			*redis_key_file;
+	char			*introspection_endpoint; /* NULL: none */
+	char			*introspection_client_id;
+	char			*introspection_client_secret_file;
+	char			*introspection_client_key_file;
+	char			*introspection_ca_file;	/* NULL: system CAs */
+	long			 introspection_timeout;	/* milliseconds */
+	int			 introspect_jwts; /* signed tokens asked too */
+	char			*introspection_cache_file; /* NULL: no cache */
+	long			 introspection_cache_capacity;	/* answers */
+	long			 introspection_cache_ttl;	/* seconds */
+	long			 introspection_negative_ttl;	/* seconds */
 	long			 max_token_lifetime; /* exp - iat; 0: any */
 	char			*user;		/* to switch to from root */
 	long			 request_timeout; /* seconds per request */

@@ -12,6 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <curl/curl.h>
 #include <sodium.h>
 
@@ -107,6 +111,78 @@ http_free(struct http_client *c)
 	if (c->curl != NULL)
 		curl_easy_cleanup(c->curl);
 	c->curl = NULL;
+	curl_slist_free_all(c->pinned);
+	c->pinned = NULL;
+}
+
+int
+http_pin_host(struct http_client *c, const char *url, char *err,
+    size_t errlen)
+{
+	struct addrinfo		 hints, *ai = NULL, *p;
+	struct curl_slist	*l;
+	CURLU			*u;
+	char			*host = NULL, *port = NULL;
+	char			 addr[INET6_ADDRSTRLEN], entry[1024];
+	const void		*a;
+	size_t			 n;
+	int			 e, rc = -1;
+
+	if ((u = curl_url()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK) {
+		snprintf(err, errlen, "not a URL");
+		goto out;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	/* An IPv6 literal comes bracketed; getaddrinfo wants it bare. */
+	if (host[0] == '[') {
+		rc = 0;		/* a literal: libcurl resolves nothing */
+		goto out;
+	}
+	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "%s: %s", host, gai_strerror(e));
+		goto out;
+	}
+	/* Every address found, as libcurl would have tried them. */
+	n = (size_t)snprintf(entry, sizeof(entry), "%s:%s:", host, port);
+	for (p = ai; p != NULL && n < sizeof(entry); p = p->ai_next) {
+		if (p->ai_family != AF_INET && p->ai_family != AF_INET6)
+			continue;
+		a = p->ai_family == AF_INET6 ? (const void *)
+		    &((struct sockaddr_in6 *)(void *)p->ai_addr)->sin6_addr :
+		    (const void *)
+		    &((struct sockaddr_in *)(void *)p->ai_addr)->sin_addr;
+		if (inet_ntop(p->ai_family, a, addr, sizeof(addr)) == NULL)
+			continue;
+		n += (size_t)snprintf(entry + n, sizeof(entry) - n,
+		    p->ai_family == AF_INET6 ? "%s[%s]" : "%s%s",
+		    entry[n - 1] == ':' ? "" : ",", addr);
+	}
+	if (n >= sizeof(entry) || entry[n - 1] == ':') {
+		snprintf(err, errlen, "%s: no usable address (or too many)",
+		    host);
+		goto out;
+	}
+	if ((l = curl_slist_append(c->pinned, entry)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	c->pinned = l;
+	rc = 0;
+out:
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
 }
 
 void
@@ -282,7 +358,9 @@ http_do(struct http_client *c, const char *url, const char *form,
 	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header) ||
 	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x) ||
 	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr) ||
-	    curl_easy_setopt(h, CURLOPT_USERAGENT, "number-verification"))
+	    curl_easy_setopt(h, CURLOPT_USERAGENT, "number-verification") ||
+	    (c->pinned != NULL &&
+	    curl_easy_setopt(h, CURLOPT_RESOLVE, c->pinned)))
 		goto fail;
 	if (c->opts.cancel != NULL &&
 	    (curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) ||

@@ -35,6 +35,7 @@ struct http_opts {
 struct http_client {
 	void		*curl;		/* CURL * */
 	struct http_opts opts;
+	void		*pinned;	/* struct curl_slist *: CURLOPT_RESOLVE */
 };
 
 struct http_answer {
@@ -51,6 +52,14 @@ void		 http_global_cleanup(void);
 int		 http_url_check(const char *url, char *err, size_t errlen);
 int		 http_init(struct http_client *, const struct http_opts *);
 void		 http_free(struct http_client *);
+/*
+ * Resolves url's host now, once, and has every later exchange with
+ * that host and port use the address found, so that no name-service
+ * call (libcurl's resolver thread) happens inside the sandbox.  The
+ * address is then fixed for the client's life.
+ */
+int		 http_pin_host(struct http_client *, const char *url,
+		    char *err, size_t errlen);
 enum http_status http_get(struct http_client *, const char *url,
 		    struct http_answer *, char *err, size_t errlen);
 enum http_status http_post_form(struct http_client *, const char *url,

@@ -1,8 +1,8 @@
 /*
  * nv-fcgi: the Number Verification service as a FastCGI application.
  * Owns start-up: options, configuration, key sets, the single-use
- * store, the metrics file, the listening socket, the sandbox; then
- * serve.c's loops.
+ * store, the metrics file, the introspection client and its cache,
+ * the listening socket, the sandbox; then serve.c's loops.
  * Started by a web server, spawn-fcgi or systemd it finds its
  * listening socket on fd 0; with -s or -b it opens its own; with
  * neither and no socket on fd 0 it answers one CGI request and exits.
@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "config.h"
 #include "deckeys.h"
+#include "introspect.h"
 #include "keys.h"
 #include "kidwant.h"
 #include "listen.h"
@@ -157,6 +158,13 @@ main(int argc, char *argv[])
 		rc = EX_CONFIG_CODE;
 		goto out;
 	}
+	/* The endpoint's client, kept for the worker's life, and its cache. */
+	if (introspect_open(&svc.auth.introspect, &cfg, su.uid, su.gid, err,
+	    sizeof(err)) == -1) {
+		lerr("%s", err);
+		rc = EX_CONFIG_CODE;
+		goto out;
+	}
 	keys.metrics = svc.metrics;
 	metrics_keyset(svc.metrics, &keys.set, time(NULL));
 	serve_signals();
@@ -186,7 +194,8 @@ main(int argc, char *argv[])
 		metrics_add(svc.metrics, METRICS_WORKER_STARTS, 1);
 	/* Everything opened: from here on the worker needs no more. */
 	if ((rc = sandbox_enter(cfg.user, &su, cfg.syscall_filter,
-	    store_needs_network(svc.auth.store), err, sizeof(err))) == -1) {
+	    store_needs_network(svc.auth.store) ||
+	    svc.auth.introspect != NULL, err, sizeof(err))) == -1) {
 		lerr("%s", err);
 		rc = EX_SOFTWARE_CODE;
 		goto out;
@@ -201,6 +210,7 @@ main(int argc, char *argv[])
 out:
 	kidwant_close(&want);
 	deckeys_free(&dec);
+	introspect_close(svc.auth.introspect);
 	store_close(svc.auth.store);
 	metrics_close(svc.metrics);
 	keys_close(&keys);

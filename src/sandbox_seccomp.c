@@ -22,6 +22,7 @@ enum sc_arg {
 	SC_NO_EXEC,		/* mmap, mprotect: no executable pages */
 	SC_SELF,		/* kill, tgkill: this process only */
 	SC_INET,		/* socket: AF_INET, AF_INET6, AF_UNIX */
+	SC_UNIX,		/* socketpair: AF_UNIX */
 };
 
 struct sc_rule {
@@ -90,12 +91,21 @@ static const struct sc_rule sc_rules[] = {
 /*
  * A Redis store reconnects after a failure, from inside the sandbox:
  * a new socket of the families a redis_url can name, and connect.
- * Only with single_use_store = redis; the address itself was resolved
- * before the filter, so no name-service call is needed.
+ * The introspection client (libcurl, found with strace over
+ * tests/introspect.test) also sends and receives with sendto and
+ * recvfrom, and makes one AF_UNIX socketpair, its wake-up pipe.  Only
+ * with single_use_store = redis or introspection_endpoint set.  No
+ * name-service call: the Redis address was resolved before the
+ * filter, and libcurl takes an IP literal or "localhost" without one;
+ * any other host name would make it start a resolver thread (clone),
+ * which the filter kills (see README, "Opaque tokens").
  */
 static const struct sc_rule sc_net_rules[] = {
 	{ "socket", SC_INET },
+	{ "socketpair", SC_UNIX },
 	{ "connect", SC_ANY },
+	{ "sendto", SC_ANY },
+	{ "recvfrom", SC_ANY },
 };
 
 #define SC_RULES	(sizeof(sc_rules) / sizeof(sc_rules[0]))
@@ -129,6 +139,10 @@ sc_add(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
 				return e;
 		}
 		return 0;
+	case SC_UNIX:
+		cmp = (struct scmp_arg_cmp){ 0, SCMP_CMP_EQ,
+		    (scmp_datum_t)AF_UNIX, 0 };
+		break;
 	case SC_READ_ONLY:
 		cmp = (struct scmp_arg_cmp){ 2, SCMP_CMP_MASKED_EQ,
 		    O_ACCMODE | O_CREAT | O_TRUNC, O_RDONLY };

@@ -32,6 +32,7 @@
 
 #include "log.h"
 #include "redis_tls.h"
+#include "secret.h"
 #include "store_redis.h"
 
 #define STORE_REDIS_PORT		6379
@@ -162,61 +163,6 @@ store_redis_key(char *out, const unsigned char *secret, size_t secretlen,
 	sodium_memzero(&st, sizeof(st));
 }
 
-/*
- * A secret file: a regular file no one but its owner can read or
- * write, of min to size - 1 bytes (one byte more tells a file that is
- * too long).  Read whole into buf; *len its length.
- */
-static int
-store_redis_read_secret(const char *path, const char *key, size_t min,
-    unsigned char *buf, size_t size, size_t *len, char *err, size_t errlen)
-{
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 got = 0, max = size - 1;
-	int		 fd, rc = -1;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		snprintf(err, errlen, "%s %s: %s", key, path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s %s: not a regular file", key, path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s %s: mode %03o, must be 0600 (no "
-		    "access for group or others)", key, path,
-		    (unsigned)(st.st_mode & 0777));
-		goto out;
-	}
-	while (got < size) {
-		n = read(fd, buf + got, size - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			snprintf(err, errlen, "%s %s: %s", key, path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got < min || got > max) {
-		snprintf(err, errlen, "%s %s: %zu bytes, must be %zu to %zu",
-		    key, path, got, min, max);
-		goto out;
-	}
-	*len = got;
-	rc = 0;
-out:
-	if (rc == -1)
-		sodium_memzero(buf, size);
-	close(fd);
-	return rc;
-}
-
 /* user:password, or the password alone; one final newline ignored. */
 static int
 store_redis_password(struct store_redis *r, const char *path, char *err,
@@ -227,7 +173,7 @@ store_redis_password(struct store_redis *r, const char *path, char *err,
 	char		*colon;
 	int		 rc = -1;
 
-	if (store_redis_read_secret(path, "redis_password_file", 1, buf,
+	if (secret_read(path, "redis_password_file", 1, buf,
 	    sizeof(buf), &len, err, errlen) == -1)
 		return -1;
 	if (buf[len - 1] == '\n')
@@ -457,7 +403,7 @@ store_redis_open(struct store_redis **rp, const struct config *c,
 	    (!r->url.unix_socket &&
 	    store_redis_resolve(&r->url, err, errlen) == -1))
 		goto out;
-	if (store_redis_read_secret(c->redis_key_secret_file,
+	if (secret_read(c->redis_key_secret_file,
 	    "redis_key_secret_file", STORE_REDIS_SECRET_MIN, r->secret,
 	    sizeof(r->secret), &r->secretlen, err, errlen) == -1)
 		goto out;

@@ -54,6 +54,25 @@ score=$(systemd-analyze security --offline=true --no-pager "$T/units/$u" 2>&1 |
 awk -v s="$score" 'BEGIN { exit !(s < 2.0) }' || die "$u: exposure $score"
 say "$u: systemd-analyze security exposure $score"
 
+# The introspection drop-in (deploy/nv-fcgi-introspection.conf), as
+# systemd applies it (appended to the unit): still clean, still SAFE,
+# IPAddressDeny=any kept, only AF_INET and AF_INET6 added.
+drop=$SRC/deploy/nv-fcgi-introspection.conf
+grep -qx 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' "$drop" ||
+    die "the introspection drop-in must add only AF_INET and AF_INET6"
+! grep -q '^IPAddressDeny=' "$drop" || die "the drop-in must keep IPAddressDeny=any"
+for u in nv-fcgi.service nv-fcgi-spawn.service; do
+	cat "$T/units/$u" "$drop" > "$T/units/net-$u"
+	out=$(cd "$T/units" && systemd-analyze verify "net-$u" 2>&1) ||
+	    die "systemd-analyze verify $u + drop-in failed: $out"
+	[ -z "$out" ] || die "systemd-analyze verify $u + drop-in warns: $out"
+	score=$(systemd-analyze security --offline=true --no-pager \
+	    "$T/units/net-$u" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p')
+	awk -v s="$score" 'BEGIN { exit !(s < 2.0) }' ||
+	    die "$u + introspection drop-in: exposure $score, not SAFE"
+	say "$u + introspection drop-in: exposure $score"
+	rm -f "$T/units/net-$u"
+done
 grep -qx StandardInput=socket "$T/units/nv-fcgi.service" ||
     die "nv-fcgi.service must take the socket as fd 0"
 

@@ -364,6 +364,101 @@ START_TEST(kept_connections)
 }
 END_TEST
 
+START_TEST(introspection_keys)
+{
+	char	*path, want[1200];
+
+	/* The defaults: no endpoint, 2 s, 60 s, 10 s, 4096 answers. */
+	ck_assert_int_eq(load(REQUIRED, NULL), 0);
+	ck_assert_ptr_null(c.introspection_endpoint);
+	ck_assert_int_eq(c.introspection_timeout, 2000);
+	ck_assert_int_eq(c.introspection_cache_ttl, 60);
+	ck_assert_int_eq(c.introspection_negative_ttl, 10);
+	ck_assert_int_eq(c.introspection_cache_capacity, 4096);
+	ck_assert_int_eq(c.introspect_jwts, 0);
+	config_free(&c);
+	/* Every key; the files taken from the configuration's folder. */
+	ck_assert_int_eq(load(REQUIRED
+	    "introspection_endpoint = https://as.example/introspect\n"
+	    "introspection_client_id = nv\n"
+	    "introspection_client_key_file = client.jwk\n"
+	    "introspection_ca_file = /etc/ssl/as.pem\n"
+	    "introspection_timeout = 500\n"
+	    "introspect_jwts = yes\n"
+	    "introspection_cache_file = icache\n"
+	    "introspection_cache_capacity = 16\n"
+	    "introspection_cache_ttl = 0\n"
+	    "introspection_negative_ttl = 3600\n", &path), 0);
+	ck_assert_str_eq(c.introspection_endpoint,
+	    "https://as.example/introspect");
+	ck_assert_str_eq(c.introspection_client_id, "nv");
+	snprintf(want, sizeof(want), "%s/client.jwk", dir);
+	ck_assert_str_eq(c.introspection_client_key_file, want);
+	ck_assert_ptr_null(c.introspection_client_secret_file);
+	ck_assert_str_eq(c.introspection_ca_file, "/etc/ssl/as.pem");
+	ck_assert_int_eq(c.introspection_timeout, 500);
+	ck_assert_int_eq(c.introspect_jwts, 1);
+	snprintf(want, sizeof(want), "%s/icache", dir);
+	ck_assert_str_eq(c.introspection_cache_file, want);
+	ck_assert_int_eq(c.introspection_cache_capacity, 16);
+	ck_assert_int_eq(c.introspection_cache_ttl, 0);
+	ck_assert_int_eq(c.introspection_negative_ttl, 3600);
+	config_free(&c);
+	free(path);
+	/* http:// to loopback is allowed; a secret file resolves too. */
+	ck_assert_int_eq(load(REQUIRED
+	    "introspection_endpoint = http://127.0.0.1:8080/i\n"
+	    "introspection_client_id = nv\n"
+	    "introspection_client_secret_file = s\n", NULL), 0);
+	snprintf(want, sizeof(want), "%s/s", dir);
+	ck_assert_str_eq(c.introspection_client_secret_file, want);
+}
+END_TEST
+
+START_TEST(bad_introspection_keys)
+{
+#define EP "introspection_endpoint = https://as/i\n"
+	load_fails(REQUIRED "introspection_endpoint = http://as.example/i\n",
+	    4, "introspection_endpoint: URL must be https://, or http:// to "
+	    "a loopback host");
+	load_fails(REQUIRED "introspection_endpoint = as.example\n", 4,
+	    "introspection_endpoint: not a URL");
+	load_fails(REQUIRED "introspection_timeout = 60001\n", 4,
+	    "introspection_timeout (milliseconds) must be a whole number "
+	    "from 1 to 60000");
+	load_fails(REQUIRED "introspection_cache_ttl = 86401\n", 4,
+	    "introspection_cache_ttl (seconds) must be a whole number from 0 "
+	    "to 86400");
+	load_fails(REQUIRED "introspection_cache_capacity = 0\n", 4,
+	    "introspection_cache_capacity (answers) must be a whole number "
+	    "from 1 to 1048576");
+	load_fails(REQUIRED "introspect_jwts = maybe\n", 4,
+	    "introspect_jwts must be yes or no");
+	/* Taken together. */
+	load_fails(REQUIRED "introspection_ca_file = ca.pem\n", 0,
+	    "introspection_ca_file needs introspection_endpoint");
+	load_fails(REQUIRED "introspection_cache_file = c\n", 0,
+	    "introspection_cache_file needs introspection_endpoint");
+	load_fails(REQUIRED EP, 0,
+	    "introspection_endpoint needs introspection_client_id");
+	load_fails(REQUIRED EP "introspection_client_id = x\n", 0,
+	    "introspection_endpoint needs exactly one of "
+	    "introspection_client_secret_file and "
+	    "introspection_client_key_file");
+	load_fails(REQUIRED EP "introspection_client_id = x\n"
+	    "introspection_client_secret_file = s\n"
+	    "introspection_client_key_file = k\n", 0,
+	    "introspection_endpoint needs exactly one of "
+	    "introspection_client_secret_file and "
+	    "introspection_client_key_file");
+	load_fails(REQUIRED EP "introspection_client_id = x\n"
+	    "introspection_client_secret_file = s\n"
+	    "introspection_negative_ttl = 1\n", 0,
+	    "introspection_negative_ttl needs introspection_cache_file");
+#undef EP
+}
+END_TEST
+
 START_TEST(bad_redis_store)
 {
 	load_fails(REQUIRED "single_use_store = memcached\n", 4,
@@ -487,6 +582,8 @@ config_suite(void)
 	tcase_add_test(tc, redis_store);
 	tcase_add_test(tc, bad_redis_store);
 	tcase_add_test(tc, kept_connections);
+	tcase_add_test(tc, introspection_keys);
+	tcase_add_test(tc, bad_introspection_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

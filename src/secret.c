@@ -1,0 +1,70 @@
+/*
+ * Secret files named in the configuration (a Redis password, the
+ * introspection client's secret or key): read whole, refused unless
+ * they are regular files only their owner can read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "secret.h"
+
+/*
+ * A secret file: a regular file no one but its owner can read or
+ * write, of min to size - 1 bytes (one byte more tells a file that is
+ * too long).  Read whole into buf; *len its length.
+ */
+int
+secret_read(const char *path, const char *key, size_t min,
+    unsigned char *buf, size_t size, size_t *len, char *err, size_t errlen)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	size_t		 got = 0, max = size - 1;
+	int		 fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		snprintf(err, errlen, "%s %s: %s", key, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s %s: not a regular file", key, path);
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s %s: mode %03o, must be 0600 (no "
+		    "access for group or others)", key, path,
+		    (unsigned)(st.st_mode & 0777));
+		goto out;
+	}
+	while (got < size) {
+		n = read(fd, buf + got, size - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			snprintf(err, errlen, "%s %s: %s", key, path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < min || got > max) {
+		snprintf(err, errlen, "%s %s: %zu bytes, must be %zu to %zu",
+		    key, path, got, min, max);
+		goto out;
+	}
+	*len = got;
+	rc = 0;
+out:
+	if (rc == -1)
+		sodium_memzero(buf, size);
+	close(fd);
+	return rc;
+}
