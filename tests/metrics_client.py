@@ -40,7 +40,8 @@ REASONS = ["missing", "malformed", "not_encrypted", "decryption", "algorithm",
            "unknown_key", "bad_signature", "wrong_issuer", "wrong_audience",
            "expired", "not_yet_valid", "lifetime", "replayed", "store_full",
            "store_unavailable", "store_failed", "scope", "network_auth",
-           "phone_number"]
+           "phone_number", "introspection_rejected",
+           "introspection_unavailable", "introspection_failed"]
 KINDS = {"RSA", "EC", "OKP"}
 
 
