@@ -13,6 +13,25 @@
 #include "http.h"
 #include "sig.h"
 
+/*
+ * The next blank-separated word of a list at or after p: its start,
+ * with *end just past it; NULL when none is left.
+ */
+static const char *
+config_word(const char *p, const char **end)
+{
+	const char	*q;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return NULL;
+	for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
+		continue;
+	*end = q;
+	return p;
+}
+
 int
 config_set_string(char **dst, const char *v, int allow_empty, char *err,
     size_t errlen)
@@ -134,13 +153,7 @@ config_set_network_amr(struct config *c, const char *v, char *err, size_t errlen
 	const char	*p = v, *q;
 
 	config_free_amr(c);
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
-			continue;
+	while ((p = config_word(p, &q)) != NULL) {
 		if (c->n_amr == CONFIG_AMR_MAX) {
 			snprintf(err, errlen,
 			    "network_amr takes at most %d values",
@@ -180,13 +193,7 @@ config_set_signing_algorithms(struct config *c, const char *v, char *err,
 	enum sig_alg	 a;
 
 	c->signing_algs = 0;
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
-			continue;
+	while ((p = config_word(p, &q)) != NULL) {
 		if (sig_alg_by_name(p, (size_t)(q - p), &a) == -1) {
 			snprintf(err, errlen, "signing_algorithms: `%.*s` is "
 			    "not one of EdDSA Ed25519 ES256 ES384 RS256 RS384 "
