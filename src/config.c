@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "http.h"
+#include "config_set.h"
 #include "sig.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -85,20 +85,6 @@ struct key_def {
 	int		 (*set)(struct config *, const char *, char *, size_t);
 };
 
-static int	set_network_amr(struct config *, const char *, char *, size_t);
-static int	set_api_version(struct config *, const char *, char *, size_t);
-static int	set_single_use_store(struct config *, const char *, char *,
-		    size_t);
-static int	set_redis_url(struct config *, const char *, char *, size_t);
-static int	set_redis_key_prefix(struct config *, const char *, char *,
-		    size_t);
-static int	set_metrics_path(struct config *, const char *, char *, size_t);
-static int	set_introspection_endpoint(struct config *, const char *,
-		    char *, size_t);
-static int	set_signing_algorithms(struct config *, const char *, char *,
-		    size_t);
-static int	set_jwks_uri(struct config *, const char *, char *, size_t);
-
 #define OFF(f)		offsetof(struct config, f)
 #define STRING(n, f)	{ n, 0, KIND_STRING, OFF(f), 0, 0, NULL, NULL }
 #define FILE_NAME(n, f)	{ n, 0, KIND_FILE, OFF(f), 0, 0, NULL, NULL }
@@ -116,8 +102,8 @@ static const struct key_def keys[KEY__MAX] = {
 	    NULL, NULL },
 	[KEY_LEEWAY] =		NUMBER("leeway", leeway, 0, 3600, "seconds"),
 	[KEY_PHONE_CLAIM] =	STRING("phone_claim", phone_claim),
-	[KEY_NETWORK_AMR] =	CUSTOM("network_amr", set_network_amr),
-	[KEY_API_VERSION] =	CUSTOM("api_version", set_api_version),
+	[KEY_NETWORK_AMR] =	CUSTOM("network_amr", config_set_network_amr),
+	[KEY_API_VERSION] =	CUSTOM("api_version", config_set_api_version),
 	[KEY_DECRYPTION_KEYS_FILE] = FILE_NAME("decryption_keys_file",
 				    decryption_keys_file),
 	[KEY_REQUIRE_ENCRYPTED] = YES_NO("require_encrypted",
@@ -128,22 +114,22 @@ static const struct key_def keys[KEY__MAX] = {
 				    single_use_capacity, 1,
 				    CONFIG_SINGLE_USE_CAPACITY_MAX, "tokens"),
 	[KEY_SINGLE_USE_STORE] = CUSTOM("single_use_store",
-				    set_single_use_store),
-	[KEY_REDIS_URL] =	CUSTOM("redis_url", set_redis_url),
+				    config_set_single_use_store),
+	[KEY_REDIS_URL] =	CUSTOM("redis_url", config_set_redis_url),
 	[KEY_REDIS_PASSWORD_FILE] = FILE_NAME("redis_password_file",
 				    redis_password_file),
 	/* The worker waits this long for Redis, then answers 503. */
 	[KEY_REDIS_TIMEOUT] =	NUMBER("redis_timeout", redis_timeout, 1,
 				    60000, "milliseconds"),
 	[KEY_REDIS_KEY_PREFIX] = CUSTOM("redis_key_prefix",
-				    set_redis_key_prefix),
+				    config_set_redis_key_prefix),
 	[KEY_REDIS_KEY_SECRET_FILE] = FILE_NAME("redis_key_secret_file",
 				    redis_key_secret_file),
 	[KEY_REDIS_CA_FILE] =	FILE_NAME("redis_ca_file", redis_ca_file),
 	[KEY_REDIS_CERT_FILE] =	FILE_NAME("redis_cert_file", redis_cert_file),
 	[KEY_REDIS_KEY_FILE] =	FILE_NAME("redis_key_file", redis_key_file),
 	[KEY_INTROSPECTION_ENDPOINT] = CUSTOM("introspection_endpoint",
-				    set_introspection_endpoint),
+				    config_set_introspection_endpoint),
 	[KEY_INTROSPECTION_CLIENT_ID] = STRING("introspection_client_id",
 				    introspection_client_id),
 	[KEY_INTROSPECTION_CLIENT_SECRET_FILE] = FILE_NAME(
@@ -184,7 +170,7 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_KEPT_CONNECTIONS] = NUMBER("kept_connections", kept_connections,
 				    1, CONFIG_KEPT_CONNECTIONS_MAX, "idle connections"),
 	[KEY_SIGNING_ALGORITHMS] = CUSTOM("signing_algorithms",
-				    set_signing_algorithms),
+				    config_set_signing_algorithms),
 	/*
 	 * The one way to run without the seccomp filter in a build that
 	 * has it: written in the configuration, so that nothing in the
@@ -193,9 +179,9 @@ static const struct key_def keys[KEY__MAX] = {
 	 */
 	[KEY_SYSCALL_FILTER] =	YES_NO("syscall_filter", syscall_filter),
 	[KEY_METRICS_FILE] =	FILE_NAME("metrics_file", metrics_file),
-	[KEY_METRICS_PATH] =	CUSTOM("metrics_path", set_metrics_path),
+	[KEY_METRICS_PATH] =	CUSTOM("metrics_path", config_set_metrics_path),
 	/* nv-keysync(8)'s keys; nv-fcgi reads jwks_signal_file only. */
-	[KEY_JWKS_URI] =	CUSTOM("jwks_uri", set_jwks_uri),
+	[KEY_JWKS_URI] =	CUSTOM("jwks_uri", config_set_jwks_uri),
 	[KEY_JWKS_CA_FILE] =	FILE_NAME("jwks_ca_file", jwks_ca_file),
 	[KEY_JWKS_REFRESH_MIN] = NUMBER("jwks_refresh_min", jwks_refresh_min,
 				    1, CONFIG_JWKS_REFRESH_LIMIT, "seconds"),
@@ -204,22 +190,6 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_JWKS_SIGNAL_FILE] = FILE_NAME("jwks_signal_file",
 				    jwks_signal_file),
 };
-
-static int
-set_string(char **dst, const char *v, int allow_empty, char *err,
-    size_t errlen)
-{
-	if (!allow_empty && *v == '\0') {
-		snprintf(err, errlen, "value must not be empty");
-		return -1;
-	}
-	free(*dst);
-	if ((*dst = strdup(v)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-}
 
 static char **
 key_string(struct config *c, const struct key_def *k)
@@ -238,7 +208,7 @@ set_key(struct config *c, const struct key_def *k, const char *v, char *err,
 	switch (k->kind) {
 	case KIND_STRING:
 	case KIND_FILE:
-		return set_string(key_string(c, k), v, 0, err, errlen);
+		return config_set_string(key_string(c, k), v, 0, err, errlen);
 	case KIND_NUMBER:
 		errno = 0;
 		n = strtol(v, &end, 10);
@@ -261,194 +231,6 @@ set_key(struct config *c, const struct key_def *k, const char *v, char *err,
 		break;
 	}
 	return k->set(c, v, err, errlen);
-}
-
-static int
-set_single_use_store(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	if (strcmp(v, "file") == 0)
-		c->single_use_store = CONFIG_STORE_FILE;
-	else if (strcmp(v, "redis") == 0)
-		c->single_use_store = CONFIG_STORE_REDIS;
-	else {
-		snprintf(err, errlen, "single_use_store must be file or redis");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Only the scheme is checked here, so that the error names the line;
- * store_redis.c reads the rest, and start-up stops on what it refuses.
- */
-static int
-set_redis_url(struct config *c, const char *v, char *err, size_t errlen)
-{
-	if (strncmp(v, "redis://", 8) != 0 && strncmp(v, "rediss://", 9) != 0 &&
-	    strncmp(v, "unix:", 5) != 0) {
-		snprintf(err, errlen, "redis_url must start with redis://, "
-		    "rediss:// or unix:");
-		return -1;
-	}
-	return set_string(&c->redis_url, v, 0, err, errlen);
-}
-
-/* Printable, no blanks: the prefix is written into every key as it is. */
-static int
-set_redis_key_prefix(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	const char	*p;
-
-	for (p = v; *p != '\0'; p++)
-		if (*p <= ' ' || *p > '~')
-			break;
-	if (*p != '\0' || strlen(v) > CONFIG_REDIS_KEY_PREFIX_MAX) {
-		snprintf(err, errlen, "redis_key_prefix must be at most %d "
-		    "printable characters without blanks",
-		    CONFIG_REDIS_KEY_PREFIX_MAX);
-		return -1;
-	}
-	return set_string(&c->redis_key_prefix, v, 1, err, errlen);
-}
-
-/*
- * An absolute path of printable characters, no blanks, no query: it is
- * compared with the request's path as it is.
- */
-static int
-set_metrics_path(struct config *c, const char *v, char *err, size_t errlen)
-{
-	const char	*p;
-
-	for (p = v; *p != '\0'; p++)
-		if (*p <= ' ' || *p > '~' || *p == '?' || *p == '#')
-			break;
-	if (*v != '/' || *p != '\0' || strlen(v) > CONFIG_METRICS_PATH_MAX) {
-		snprintf(err, errlen, "metrics_path must be an absolute path "
-		    "of at most %d printable characters, without blanks, `?` "
-		    "or `#`", CONFIG_METRICS_PATH_MAX);
-		return -1;
-	}
-	return set_string(&c->metrics_path, v, 0, err, errlen);
-}
-
-/*
- * discover, or an https:// or http:// URL.  Only the scheme is looked
- * at here: http.c's whole rule (http:// only to a loopback host) is
- * nv-keysync's to apply at start-up, so that the workers, which ignore
- * this key, do not link libcurl and all it loads.
- */
-static int
-set_jwks_uri(struct config *c, const char *v, char *err, size_t errlen)
-{
-	if (strcmp(v, CONFIG_JWKS_DISCOVER) != 0 &&
-	    strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
-		snprintf(err, errlen, "jwks_uri must be discover or an "
-		    "https:// URL (http:// only to a loopback host)");
-		return -1;
-	}
-	return set_string(&c->jwks_uri, v, 0, err, errlen);
-}
-
-static void
-free_amr(struct config *c)
-{
-	size_t	 i;
-
-	for (i = 0; i < c->n_amr; i++)
-		free(c->network_amr[i]);
-	c->n_amr = 0;
-}
-
-static int
-set_network_amr(struct config *c, const char *v, char *err, size_t errlen)
-{
-	const char	*p = v, *q;
-
-	free_amr(c);
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
-			continue;
-		if (c->n_amr == CONFIG_AMR_MAX) {
-			snprintf(err, errlen,
-			    "network_amr takes at most %d values",
-			    CONFIG_AMR_MAX);
-			return -1;
-		}
-		if ((c->network_amr[c->n_amr] = strndup(p, q - p)) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		c->n_amr++;
-		p = q;
-	}
-	return 0;
-}
-
-/* https://, or http:// to loopback: http.c's rule, said at start-up. */
-static int
-set_introspection_endpoint(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	char	 why[128];
-
-	if (http_url_check(v, why, sizeof(why)) == -1) {
-		snprintf(err, errlen, "introspection_endpoint: %s", why);
-		return -1;
-	}
-	return set_string(&c->introspection_endpoint, v, 0, err, errlen);
-}
-
-/* Names from sig.c's table, space-separated; at least one. */
-static int
-set_signing_algorithms(struct config *c, const char *v, char *err,
-    size_t errlen)
-{
-	const char	*p = v, *q;
-	enum sig_alg	 a;
-
-	c->signing_algs = 0;
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		for (q = p; *q != '\0' && *q != ' ' && *q != '\t'; q++)
-			continue;
-		if (sig_alg_by_name(p, (size_t)(q - p), &a) == -1) {
-			snprintf(err, errlen, "signing_algorithms: `%.*s` is "
-			    "not one of EdDSA Ed25519 ES256 ES384 RS256 RS384 "
-			    "RS512 PS256 PS384 PS512", (int)(q - p), p);
-			return -1;
-		}
-		c->signing_algs |= SIG_BIT(a);
-		p = q;
-	}
-	if (c->signing_algs == 0) {
-		snprintf(err, errlen, "signing_algorithms names no algorithm");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_api_version(struct config *c, const char *v, char *err, size_t errlen)
-{
-	int	 i;
-
-	for (i = 0; i < API__MAX; i++)
-		if (strcmp(v, errors_version_name(i)) == 0) {
-			c->api_version = i;
-			return 0;
-		}
-	snprintf(err, errlen, "api_version must be v0, v1 or v2");
-	return -1;
 }
 
 static void
@@ -647,10 +429,10 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 	char	*p;
 
 	config_defaults(c);
-	if (set_string(&c->phone_claim, "phone_number", 0, why,
+	if (config_set_string(&c->phone_claim, "phone_number", 0, why,
 	    sizeof(why)) == -1 ||
-	    set_network_amr(c, "nba mnba", why, sizeof(why)) == -1 ||
-	    set_string(&c->redis_key_prefix, CONFIG_DEFAULT_REDIS_KEY_PREFIX,
+	    config_set_network_amr(c, "nba mnba", why, sizeof(why)) == -1 ||
+	    config_set_string(&c->redis_key_prefix, CONFIG_DEFAULT_REDIS_KEY_PREFIX,
 	    0, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
@@ -736,6 +518,6 @@ config_free(struct config *c)
 	free(c->metrics_path);
 	free(c->jwks_uri);
 	free(c->introspection_endpoint);
-	free_amr(c);
+	config_free_amr(c);
 	memset(c, 0, sizeof(*c));
 }
