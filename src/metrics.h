@@ -3,7 +3,8 @@
  * adds to them with atomic adds, without a lock, and any worker
  * renders all of them in the Prometheus text format (0.0.4) for
  * metrics_path.  Labels come from fixed tables only: API version,
- * operation, status and CAMARA code, rejection reason, key type.
+ * operation, status and CAMARA code, rejection reason, key type, the
+ * introspection error's kind.
  */
 #ifndef NV_METRICS_H
 #define NV_METRICS_H
