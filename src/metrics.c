@@ -516,13 +516,9 @@ histogram(struct sbuf *o, const char *name, const char *lname,
 	sbuf_put(o, "\n", 1);
 	series(o, name, "_count", lname, lvalue);
 	/* The buckets' total: the count and +Inf always agree. */
-	if (lname != NULL)
-		value(o, cum);
-	else {
-		sbuf_put(o, " ", 1);
-		sbuf_num(o, cum);
-		sbuf_put(o, "\n", 1);
-	}
+	sbuf_str(o, lname != NULL ? "} " : " ");
+	sbuf_num(o, cum);
+	sbuf_put(o, "\n", 1);
 }
 
 static void
