@@ -28,6 +28,7 @@
 #include "introspect.h"
 #include "introspect_client.h"
 #include "jparse.h"
+#include "metrics.h"
 
 #define INTROSPECT_FORM_MAX	(3 * 8192 + 1024)
 #define INTROSPECT_WHY_MAX	320
@@ -41,6 +42,7 @@ struct introspect {
 	int			 http_ok;
 	struct introspect_cred	 cred;
 	struct icache		*cache;		/* NULL: no cache */
+	struct metrics		*metrics;	/* NULL: not counted */
 	char			 why[INTROSPECT_WHY_MAX]; /* the last detail */
 };
 
@@ -90,6 +92,13 @@ introspect_open(struct introspect **out, const struct config *cfg,
 out:
 	introspect_close(in);
 	return rc;
+}
+
+void
+introspect_set_metrics(struct introspect *in, struct metrics *m)
+{
+	if (in != NULL)
+		in->metrics = m;
 }
 
 void
@@ -219,6 +228,8 @@ ask(struct introspect *in, const char *tok, size_t len, time_t now,
 	char			 err[256];
 	enum http_status	 st;
 	enum introspect_err	 rc = INTROSPECT_UNAVAILABLE;
+	uint64_t		 t0;
+	int			 asked = 0;
 
 	*answer = NULL;
 	memset(&a, 0, sizeof(a));
@@ -232,8 +243,13 @@ ask(struct introspect *in, const char *tok, size_t len, time_t now,
 		rc = INTROSPECT_INTERNAL;
 		goto out;
 	}
+	metrics_add(in->metrics, METRICS_INTROSPECTION_REQUESTS, 1);
+	asked = 1;
+	t0 = metrics_clock();
 	st = http_post_form(&in->http, in->cfg->introspection_endpoint, form,
 	    hdrs, &a, err, sizeof(err));
+	metrics_time(in->metrics, METRICS_TIMER_INTROSPECTION,
+	    metrics_clock() - t0);
 	if (st != HTTP_OK) {
 		snprintf(in->why, sizeof(in->why), "introspection endpoint "
 		    "unavailable: %s", err);
@@ -265,6 +281,12 @@ ask(struct introspect *in, const char *tok, size_t len, time_t now,
 	}
 	rc = INTROSPECT_OK;
 out:
+	/* The endpoint's failures, not ours (out of memory, libcurl). */
+	if (asked && rc == INTROSPECT_UNAVAILABLE)
+		metrics_introspection_error(in->metrics,
+		    METRICS_IERR_UNAVAILABLE);
+	else if (asked && rc == INTROSPECT_REFUSED)
+		metrics_introspection_error(in->metrics, METRICS_IERR_REFUSED);
 	/* With an answer, its number is the answer's: wiped with it. */
 	if (*answer != NULL)
 		json_object_put(o);
@@ -364,7 +386,9 @@ introspect_token(struct introspect *in, const char *tok, size_t len,
 	memset(c, 0, sizeof(*c));
 	in->why[0] = '\0';
 	*detail = in->why;
-	if ((o = from_cache(in, tok, len, &claimed)) == NULL) {
+	if ((o = from_cache(in, tok, len, &claimed)) != NULL)
+		metrics_add(in->metrics, METRICS_INTROSPECTION_CACHE_HITS, 1);
+	else {
 		rc = ask(in, tok, len, now, &o);
 		/* A failure is not kept: the next call asks again. */
 		to_cache(in, tok, len, now, o, claimed);

@@ -25,6 +25,7 @@ enum introspect_err {
 };
 
 struct introspect;
+struct metrics;
 
 /*
  * Before the sandbox: the credentials, the HTTP client (its connection
@@ -43,6 +44,8 @@ int		 introspect_open(struct introspect **out, const struct config *,
 enum introspect_err introspect_token(struct introspect *, const char *tok,
 		    size_t len, time_t now, struct claims *c,
 		    const char **detail);
+/* Counts calls, cache hits, errors and time in m (NULL: none). */
+void		 introspect_set_metrics(struct introspect *, struct metrics *);
 void		 introspect_close(struct introspect *);
 
 #endif

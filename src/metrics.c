@@ -29,7 +29,7 @@
 #include "statefile.h"
 
 #define METRICS_MAGIC		"nv-metrics"	/* in a 16-byte field */
-#define METRICS_LAYOUT		1	/* up with any change of the struct */
+#define METRICS_LAYOUT		2	/* up with any change of the struct */
 #define METRICS_OUTCOMES	(NVE__MAX + 1)	/* the errors, then OK */
 #define METRICS_OK		NVE__MAX
 #define METRICS_BUCKETS		14	/* and +Inf after them */
@@ -54,6 +54,9 @@ struct metrics_file {
 	_Atomic uint64_t	 buckets[METRICS_OP__MAX][METRICS_BUCKETS + 1];
 	_Atomic uint64_t	 duration_ns[METRICS_OP__MAX];
 	_Atomic uint64_t	 counters[METRICS_COUNTER__MAX];
+	_Atomic uint64_t	 ierrors[METRICS_IERR__MAX];
+	_Atomic uint64_t	 tbuckets[METRICS_TIMER__MAX][METRICS_BUCKETS + 1];
+	_Atomic uint64_t	 tduration_ns[METRICS_TIMER__MAX];
 	_Atomic uint64_t	 keyset_keys[KIND__MAX];
 	_Atomic int64_t		 keyset_loaded;	/* seconds since the epoch */
 };
@@ -84,6 +87,30 @@ static const struct {
 	    "Key set files that failed to load; the old keys stayed in force." },
 	[METRICS_REDIS_ERRORS] = { "nv_redis_errors_total",
 	    "Single-use checks that Redis did not answer (503) or failed (500)." },
+	[METRICS_REDIS_COMMANDS] = { "nv_redis_commands_total",
+	    "SET commands sent to Redis for the single-use check." },
+	[METRICS_INTROSPECTION_REQUESTS] = { "nv_introspection_requests_total",
+	    "Calls made to the introspection endpoint." },
+	[METRICS_INTROSPECTION_CACHE_HITS] = {
+	    "nv_introspection_cache_hits_total",
+	    "Introspection answers, active or not, served from the shared "
+	    "cache." },
+};
+
+static const char *const ierr_names[METRICS_IERR__MAX] = {
+	[METRICS_IERR_UNAVAILABLE] = "unavailable",
+	[METRICS_IERR_REFUSED] = "refused",
+};
+
+static const struct {
+	const char	*name;
+	const char	*help;
+} timer_defs[METRICS_TIMER__MAX] = {
+	[METRICS_TIMER_INTROSPECTION] = { "nv_introspection_duration_seconds",
+	    "Time of each exchange with the introspection endpoint, failed "
+	    "ones included." },
+	[METRICS_TIMER_REDIS] = { "nv_redis_duration_seconds",
+	    "Time of each SET round trip to Redis, failed ones included." },
 };
 
 /* Upper bounds in nanoseconds, and as the le label writes them. */
@@ -260,12 +287,45 @@ metrics_add(struct metrics *m, enum metrics_counter c, uint64_t n)
 		add(&m->f->counters[c], n);
 }
 
+/* One observation of a histogram: its bucket, and the sum. */
+static void
+observe(_Atomic uint64_t *buckets, _Atomic uint64_t *sum, uint64_t nsec)
+{
+	size_t	 b;
+
+	for (b = 0; b < METRICS_BUCKETS && nsec > bucket_ns[b]; b++)
+		continue;
+	add(&buckets[b], 1);
+	add(sum, nsec);
+}
+
+void
+metrics_introspection_error(struct metrics *m, enum metrics_ierr k)
+{
+	if (m != NULL && (unsigned)k < METRICS_IERR__MAX)
+		add(&m->f->ierrors[k], 1);
+}
+
+void
+metrics_time(struct metrics *m, enum metrics_timer t, uint64_t nsec)
+{
+	if (m != NULL && (unsigned)t < METRICS_TIMER__MAX)
+		observe(m->f->tbuckets[t], &m->f->tduration_ns[t], nsec);
+}
+
+uint64_t
+metrics_clock(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void
 metrics_request(struct metrics *m, enum api_version v, enum metrics_op op,
     enum nv_error e, enum auth_reason reason, uint64_t nsec)
 {
-	size_t	 b;
-
 	if (m == NULL)
 		return;
 	if ((unsigned)v >= API__MAX)
@@ -277,10 +337,7 @@ metrics_request(struct metrics *m, enum api_version v, enum metrics_op op,
 	add(&m->f->requests[v][op][e], 1);
 	if (reason != AUTH_REASON_NONE && (unsigned)reason < AUTH_REASON__MAX)
 		add(&m->f->rejections[reason], 1);
-	for (b = 0; b < METRICS_BUCKETS && nsec > bucket_ns[b]; b++)
-		continue;
-	add(&m->f->buckets[op][b], 1);
-	add(&m->f->duration_ns[op], nsec);
+	observe(m->f->buckets[op], &m->f->duration_ns[op], nsec);
 }
 
 void
@@ -427,32 +484,53 @@ render_requests(struct sbuf *o, struct metrics_file *f)
 			}
 }
 
+/* name + suffix, then its labels' opening: the one label, if any. */
+static void
+series(struct sbuf *o, const char *name, const char *suffix,
+    const char *lname, const char *lvalue)
+{
+	sbuf_str(o, name);
+	sbuf_str(o, suffix);
+	if (lname != NULL)
+		label(o, "{", lname, lvalue);
+}
+
+/* One histogram's series: with one label (lname), or none (NULL). */
+static void
+histogram(struct sbuf *o, const char *name, const char *lname,
+    const char *lvalue, _Atomic uint64_t *buckets, _Atomic uint64_t *sum)
+{
+	uint64_t	 cum;
+	size_t		 b;
+
+	for (cum = 0, b = 0; b <= METRICS_BUCKETS; b++) {
+		cum += get(&buckets[b]);
+		series(o, name, "_bucket", lname, lvalue);
+		label(o, lname != NULL ? "," : "{", "le",
+		    b < METRICS_BUCKETS ? bucket_le[b] : "+Inf");
+		value(o, cum);
+	}
+	series(o, name, "_sum", lname, lvalue);
+	sbuf_str(o, lname != NULL ? "} " : " ");
+	seconds(o, get(sum));
+	sbuf_put(o, "\n", 1);
+	series(o, name, "_count", lname, lvalue);
+	/* The buckets' total: the count and +Inf always agree. */
+	sbuf_str(o, lname != NULL ? "} " : " ");
+	sbuf_num(o, cum);
+	sbuf_put(o, "\n", 1);
+}
+
 static void
 render_durations(struct sbuf *o, struct metrics_file *f)
 {
-	uint64_t	 cum;
-	size_t		 op, b;
+	size_t		 op;
 
 	family(o, "nv_request_duration_seconds", "histogram", "Time from "
 	    "the request's parameters to its answer, by operation.");
-	for (op = 0; op < METRICS_OP__MAX; op++) {
-		for (cum = 0, b = 0; b <= METRICS_BUCKETS; b++) {
-			cum += get(&f->buckets[op][b]);
-			sbuf_str(o, "nv_request_duration_seconds_bucket");
-			label(o, "{", "operation", op_names[op]);
-			label(o, ",", "le", b < METRICS_BUCKETS ?
-			    bucket_le[b] : "+Inf");
-			value(o, cum);
-		}
-		sbuf_str(o, "nv_request_duration_seconds_sum");
-		label(o, "{", "operation", op_names[op]);
-		sbuf_put(o, "} ", 2);
-		seconds(o, get(&f->duration_ns[op]));
-		sbuf_str(o, "\nnv_request_duration_seconds_count");
-		label(o, "{", "operation", op_names[op]);
-		/* The buckets' total: the count and +Inf always agree. */
-		value(o, cum);
-	}
+	for (op = 0; op < METRICS_OP__MAX; op++)
+		histogram(o, "nv_request_duration_seconds", "operation",
+		    op_names[op], f->buckets[op], &f->duration_ns[op]);
 }
 
 int
@@ -500,6 +578,20 @@ metrics_render(struct metrics *m, const struct metrics_gauges *g,
 	for (i = 0; i < METRICS_COUNTER__MAX; i++) {
 		family(&o, counter_defs[i].name, "counter", counter_defs[i].help);
 		sample(&o, counter_defs[i].name, get(&f->counters[i]));
+	}
+	family(&o, "nv_introspection_errors_total", "counter", "Failed "
+	    "exchanges with the introspection endpoint: unavailable (no "
+	    "connection, timeout, not 200, not JSON; 503) or refused (our "
+	    "credentials, 401 or 403; 500).");
+	for (i = 0; i < METRICS_IERR__MAX; i++) {
+		sbuf_str(&o, "nv_introspection_errors_total");
+		label(&o, "{", "kind", ierr_names[i]);
+		value(&o, get(&f->ierrors[i]));
+	}
+	for (i = 0; i < METRICS_TIMER__MAX; i++) {
+		family(&o, timer_defs[i].name, "histogram", timer_defs[i].help);
+		histogram(&o, timer_defs[i].name, NULL, NULL,
+		    f->tbuckets[i], &f->tduration_ns[i]);
 	}
 	if (o.over)
 		return -1;

@@ -3,7 +3,8 @@
  * adds to them with atomic adds, without a lock, and any worker
  * renders all of them in the Prometheus text format (0.0.4) for
  * metrics_path.  Labels come from fixed tables only: API version,
- * operation, status and CAMARA code, rejection reason, key type.
+ * operation, status and CAMARA code, rejection reason, key type, the
+ * introspection error's kind.
  */
 #ifndef NV_METRICS_H
 #define NV_METRICS_H
@@ -31,13 +32,30 @@ enum metrics_op {
 /*
  * Plain counters of the pool.  A new one is a name here and a line in
  * metrics.c's counter table; the layout version (METRICS_LAYOUT) goes
- * up with it.  The introspection calls, cache hits, errors belong here.
+ * up with it.
  */
 enum metrics_counter {
 	METRICS_WORKER_STARTS = 0,	/* nv_worker_starts_total */
 	METRICS_KEYSET_RELOAD_FAILURES,	/* nv_keyset_reload_failures_total */
 	METRICS_REDIS_ERRORS,		/* nv_redis_errors_total */
+	METRICS_REDIS_COMMANDS,		/* nv_redis_commands_total */
+	METRICS_INTROSPECTION_REQUESTS,	/* nv_introspection_requests_total */
+	METRICS_INTROSPECTION_CACHE_HITS, /* ..._cache_hits_total */
 	METRICS_COUNTER__MAX
+};
+
+/* nv_introspection_errors_total's kind: the endpoint's fault, or ours. */
+enum metrics_ierr {
+	METRICS_IERR_UNAVAILABLE = 0,	/* connect, timeout, not 200, not JSON */
+	METRICS_IERR_REFUSED,		/* 401/403: our credentials refused */
+	METRICS_IERR__MAX
+};
+
+/* The exchanges timed in their own histograms (no labels). */
+enum metrics_timer {
+	METRICS_TIMER_INTROSPECTION = 0,  /* nv_introspection_duration_seconds */
+	METRICS_TIMER_REDIS,		  /* nv_redis_duration_seconds */
+	METRICS_TIMER__MAX
 };
 
 /* What the worker answering a scrape knows of its own, not shared. */
@@ -68,6 +86,12 @@ void	 metrics_add(struct metrics *, enum metrics_counter, uint64_t);
  */
 void	 metrics_request(struct metrics *, enum api_version, enum metrics_op,
 	    enum nv_error e, enum auth_reason reason, uint64_t nsec);
+/* One failed exchange with the introspection endpoint. */
+void	 metrics_introspection_error(struct metrics *, enum metrics_ierr);
+/* One exchange of t that took nsec (CLOCK_MONOTONIC, metrics_clock()). */
+void	 metrics_time(struct metrics *, enum metrics_timer, uint64_t nsec);
+/* CLOCK_MONOTONIC in nanoseconds: differences are what metrics_time takes. */
+uint64_t metrics_clock(void);
 /* A key set now in force (at start-up or reload), loaded at now. */
 void	 metrics_keyset(struct metrics *, const struct jwks *, time_t now);
 

@@ -166,6 +166,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	keys.metrics = svc.metrics;
+	introspect_set_metrics(svc.auth.introspect, svc.metrics);
+	store_set_metrics(svc.auth.store, svc.metrics);
 	metrics_keyset(svc.metrics, &keys.set, time(NULL));
 	serve_signals();
 	if (FCGX_Init() != 0) {

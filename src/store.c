@@ -93,6 +93,13 @@ store_size(struct store *s, long long *entries, long long *capacity)
 	return 0;
 }
 
+void
+store_set_metrics(struct store *s, struct metrics *m)
+{
+	if (s != NULL)
+		store_redis_set_metrics(s->redis, m);
+}
+
 int
 store_needs_network(const struct store *s)
 {

@@ -25,6 +25,7 @@ enum store_err {
 };
 
 struct store;
+struct metrics;
 
 /*
  * Opens the configured store before the sandbox is entered: the file
@@ -49,6 +50,8 @@ int		 store_size(struct store *, long long *entries,
 		    long long *capacity);
 /* 1 when the store talks over a socket the sandbox must allow. */
 int		 store_needs_network(const struct store *);
+/* The store's own counters (Redis: its commands) go to m (NULL: none). */
+void		 store_set_metrics(struct store *, struct metrics *);
 void		 store_close(struct store *);
 const char	*store_strerror(enum store_err);
 

@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "redis_tls.h"
 #include "secret.h"
 #include "store_redis.h"
@@ -58,6 +59,7 @@ struct store_redis {
 	int64_t		 retry_at;	/* monotonic ms: no attempt before */
 	long		 backoff;	/* ms; 0 after a success */
 	char		 why[STORE_REDIS_WHY_MAX];	/* the last failure */
+	struct metrics	*metrics;	/* NULL: not counted */
 };
 
 int
@@ -435,6 +437,7 @@ store_redis_use(struct store_redis *r,
 	char		 key[STORE_REDIS_KEY_MAX];
 	redisReply	*rep = NULL;
 	enum store_err	 rc = STORE_UNAVAILABLE;
+	uint64_t	 t0;
 
 	if (r->ctx == NULL && r->tconn == NULL) {
 		if (store_redis_clock_ms() < r->retry_at) {
@@ -452,8 +455,11 @@ store_redis_use(struct store_redis *r,
 	if (expires <= now)
 		expires = now + 1;
 	store_redis_key(key, r->secret, r->secretlen, r->prefix, name);
+	metrics_add(r->metrics, METRICS_REDIS_COMMANDS, 1);
+	t0 = metrics_clock();
 	rep = store_redis_command(r, "SET", "SET %s 1 NX EXAT %lld", key,
 	    (long long)expires);
+	metrics_time(r->metrics, METRICS_TIMER_REDIS, metrics_clock() - t0);
 	if (rep == NULL)
 		goto out;
 	switch (rep->type) {
@@ -487,6 +493,13 @@ out:
 		*detail = r->why;
 	}
 	return rc;
+}
+
+void
+store_redis_set_metrics(struct store_redis *r, struct metrics *m)
+{
+	if (r != NULL)
+		r->metrics = m;
 }
 
 void

@@ -30,6 +30,7 @@ struct redis_url {
 };
 
 struct store_redis;
+struct metrics;
 
 /* Reads redis_url; -1 with err naming what is wrong. */
 int		 store_redis_url(struct redis_url *, const char *url,
@@ -52,6 +53,8 @@ int		 store_redis_open(struct store_redis **,
 enum store_err	 store_redis_use(struct store_redis *,
 		    const unsigned char name[STORE_KEY_BYTES], int64_t expires,
 		    int64_t now, const char **detail);
+/* Counts the SET commands and their round trips in m (NULL: none). */
+void		 store_redis_set_metrics(struct store_redis *, struct metrics *);
 void		 store_redis_close(struct store_redis *);
 
 #endif

@@ -13,6 +13,9 @@
         the histograms' counts, the label values against fixed sets.
     metrics_client.py state EXPOSITION-FILE OUT-JSON
         saves the counters of an exposition, for a later check.
+    metrics_client.py get EXPOSITION-FILE NAME...
+        prints the values of unlabelled series (and of
+        nv_introspection_errors_total_KIND), one line, as integers.
     metrics_client.py total EXPOSITION-FILE
         prints the sum of nv_requests_total and nv_worker_starts_total.
     metrics_client.py load PORT SECONDS TOKENS-FILE
@@ -43,6 +46,8 @@ REASONS = ["missing", "malformed", "not_encrypted", "decryption", "algorithm",
            "phone_number", "introspection_rejected",
            "introspection_unavailable", "introspection_failed"]
 KINDS = {"RSA", "EC", "OKP"}
+IERRORS = {"unavailable", "refused"}
+TIMERS = ("nv_introspection_duration_seconds", "nv_redis_duration_seconds")
 
 
 def mix(tok):
@@ -163,7 +168,7 @@ def parse(path):
     with open(path) as f:
         text = f.read()
     state = {"requests": {}, "reasons": {}, "durations": {}, "buckets": {},
-             "gauges": {}, "families": {}}
+             "gauges": {}, "families": {}, "tbuckets": {}}
     for fam in text_string_to_metric_families(text):
         state["families"][fam.name] = fam.type
         for s in fam.samples:
@@ -187,17 +192,27 @@ def parse(path):
                 elif s.name.endswith("_bucket"):
                     state["buckets"].setdefault(lab["operation"], []).append(
                         (float(lab["le"]), int(s.value)))
+            elif s.name == "nv_introspection_errors_total":
+                assert set(lab) == {"kind"} and lab["kind"] in IERRORS, lab
+                state["gauges"][s.name + "_" + lab["kind"]] = int(s.value)
+            elif s.name.startswith(TIMERS) and s.name.endswith("_bucket"):
+                assert set(lab) == {"le"}, (s.name, lab)
+                state["tbuckets"].setdefault(s.name[:-7], []).append(
+                    (float(lab["le"]), int(s.value)))
             elif s.name == "nv_keyset_keys":
                 assert set(lab) == {"kind"} and lab["kind"] in KINDS, lab
                 state["gauges"]["keys_" + lab["kind"]] = int(s.value)
             else:
                 assert lab == {}, (s.name, lab)
                 state["gauges"][s.name] = s.value
-    for op, b in state["buckets"].items():
+    hists = [(b, state["durations"][op]) for op, b in state["buckets"].items()]
+    hists += [(b, state["gauges"][t + "_count"])
+              for t, b in state["tbuckets"].items()]
+    assert sorted(state["tbuckets"]) == sorted(TIMERS), state["tbuckets"]
+    for b, count in hists:
         assert [x[0] for x in b] == sorted(x[0] for x in b), b
         assert all(b[i][1] <= b[i + 1][1] for i in range(len(b) - 1)), b
-        assert b[-1][0] == float("inf") and \
-            b[-1][1] == state["durations"][op], (op, b)
+        assert b[-1][0] == float("inf") and b[-1][1] == count, b
     return state
 
 
@@ -238,7 +253,12 @@ FAMILIES = {
     "nv_single_use_entries": "gauge", "nv_single_use_capacity": "gauge",
     "nv_keyset_keys": "gauge", "nv_keyset_reload_timestamp_seconds": "gauge",
     "nv_worker_starts": "counter", "nv_keyset_reload_failures": "counter",
-    "nv_redis_errors": "counter",
+    "nv_redis_errors": "counter", "nv_redis_commands": "counter",
+    "nv_introspection_requests": "counter",
+    "nv_introspection_cache_hits": "counter",
+    "nv_introspection_errors": "counter",
+    "nv_introspection_duration_seconds": "histogram",
+    "nv_redis_duration_seconds": "histogram",
 }
 
 
@@ -247,6 +267,14 @@ def cmd_total(expo):
     assert got["families"] == FAMILIES, got["families"]
     print(sum(got["requests"].values()),
           int(got["gauges"]["nv_worker_starts_total"]))
+
+
+def cmd_get(expo, names):
+    got = parse(expo)
+    # The single-use gauges only with a file store.
+    assert set(got["families"].items()) <= set(FAMILIES.items()), \
+        got["families"]
+    print(" ".join(str(int(got["gauges"][n])) for n in names))
 
 
 def cmd_state(expo, out):
@@ -307,6 +335,8 @@ def main():
         cmd_check(*sys.argv[2:5])
     elif cmd == "total":
         cmd_total(sys.argv[2])
+    elif cmd == "get":
+        cmd_get(sys.argv[2], sys.argv[3:])
     elif cmd == "state":
         cmd_state(sys.argv[2], sys.argv[3])
     elif cmd == "load":

@@ -189,7 +189,58 @@ static const char expected[] =
 "nv_keyset_reload_failures_total 1\n"
 "# HELP nv_redis_errors_total Single-use checks that Redis did not answer (503) or failed (500).\n"
 "# TYPE nv_redis_errors_total counter\n"
-"nv_redis_errors_total 0\n";
+"nv_redis_errors_total 0\n"
+"# HELP nv_redis_commands_total SET commands sent to Redis for the single-use check.\n"
+"# TYPE nv_redis_commands_total counter\n"
+"nv_redis_commands_total 3\n"
+"# HELP nv_introspection_requests_total Calls made to the introspection endpoint.\n"
+"# TYPE nv_introspection_requests_total counter\n"
+"nv_introspection_requests_total 3\n"
+"# HELP nv_introspection_cache_hits_total Introspection answers, active or not, served from the shared cache.\n"
+"# TYPE nv_introspection_cache_hits_total counter\n"
+"nv_introspection_cache_hits_total 2\n"
+"# HELP nv_introspection_errors_total Failed exchanges with the introspection endpoint: unavailable (no connection, timeout, not 200, not JSON; 503) or refused (our credentials, 401 or 403; 500).\n"
+"# TYPE nv_introspection_errors_total counter\n"
+"nv_introspection_errors_total{kind=\"unavailable\"} 2\n"
+"nv_introspection_errors_total{kind=\"refused\"} 0\n"
+"# HELP nv_introspection_duration_seconds Time of each exchange with the introspection endpoint, failed ones included.\n"
+"# TYPE nv_introspection_duration_seconds histogram\n"
+"nv_introspection_duration_seconds_bucket{le=\"5e-05\"} 1\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.0001\"} 1\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.00025\"} 1\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.0005\"} 1\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.001\"} 1\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.0025\"} 1\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.005\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.01\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.025\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.05\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.1\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.25\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"0.5\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"1\"} 2\n"
+"nv_introspection_duration_seconds_bucket{le=\"+Inf\"} 3\n"
+"nv_introspection_duration_seconds_sum 1.502550001\n"
+"nv_introspection_duration_seconds_count 3\n"
+"# HELP nv_redis_duration_seconds Time of each SET round trip to Redis, failed ones included.\n"
+"# TYPE nv_redis_duration_seconds histogram\n"
+"nv_redis_duration_seconds_bucket{le=\"5e-05\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.0001\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.00025\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.0005\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.001\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.0025\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.005\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.01\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.025\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.05\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.1\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.25\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"0.5\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"1\"} 0\n"
+"nv_redis_duration_seconds_bucket{le=\"+Inf\"} 0\n"
+"nv_redis_duration_seconds_sum 0.000000000\n"
+"nv_redis_duration_seconds_count 0\n";
 
 /*
  * One state, the whole text: only series that counted appear in
@@ -237,6 +288,19 @@ START_TEST(exposition_exact)
 		    NVE_PERMISSION_DENIED, AUTH_REASON_SCOPE, 1000000);
 	metrics_add(m, METRICS_WORKER_STARTS, 4);
 	metrics_add(m, METRICS_KEYSET_RELOAD_FAILURES, 1);
+	metrics_add(m, METRICS_REDIS_COMMANDS, 3);
+	for (i = 0; i < 3; i++)
+		metrics_add(m, METRICS_INTROSPECTION_REQUESTS, 1);
+	metrics_add(m, METRICS_INTROSPECTION_CACHE_HITS, 2);
+	metrics_introspection_error(m, METRICS_IERR_UNAVAILABLE);
+	metrics_introspection_error(m, METRICS_IERR_UNAVAILABLE);
+	/* On a bound, just over one, over a second; Redis none: zeros. */
+	metrics_time(m, METRICS_TIMER_INTROSPECTION, 50000);
+	metrics_time(m, METRICS_TIMER_INTROSPECTION, 2500001);
+	metrics_time(m, METRICS_TIMER_INTROSPECTION, 1500000000);
+	/* Out of range: nothing, not a wild write. */
+	metrics_introspection_error(m, METRICS_IERR__MAX);
+	metrics_time(m, METRICS_TIMER__MAX, 1);
 	ck_assert_str_eq(render(m, &g), expected);
 	metrics_close(m);
 }
@@ -251,6 +315,15 @@ START_TEST(no_store_no_gauges)
 
 	ck_assert_ptr_null(strstr(text, "nv_single_use"));
 	ck_assert_ptr_nonnull(strstr(text, "\nnv_worker_starts_total 0\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\nnv_redis_commands_total 0\n"
+	    "# HELP nv_introspection_requests_total Calls made to the "
+	    "introspection endpoint.\n# TYPE nv_introspection_requests_total "
+	    "counter\nnv_introspection_requests_total 0\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\nnv_introspection_errors_total"
+	    "{kind=\"refused\"} 0\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\nnv_redis_duration_seconds_bucket"
+	    "{le=\"+Inf\"} 0\nnv_redis_duration_seconds_sum 0.000000000\n"
+	    "nv_redis_duration_seconds_count 0\n"));
 	ck_assert_ptr_null(strstr(text, "nv_requests_total{"));
 	metrics_close(m);
 }
@@ -472,6 +545,8 @@ START_TEST(null_is_nothing)
 	metrics_request(NULL, API_V0, METRICS_OP_VERIFY, NVE__MAX,
 	    AUTH_REASON_NONE, 1);
 	metrics_keyset(NULL, NULL, 0);
+	metrics_introspection_error(NULL, METRICS_IERR_REFUSED);
+	metrics_time(NULL, METRICS_TIMER_REDIS, 1);
 	metrics_close(NULL);
 }
 END_TEST

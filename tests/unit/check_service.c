@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "metrics.h"
 #include "service.h"
@@ -624,6 +627,7 @@ START_TEST(metrics_redis_errors)
 	if (store_open(&svc.auth.store, &cfg, (uid_t)-1, (gid_t)-1, err,
 	    sizeof(err)) == -1)
 		ck_abort_msg("store_open: %s", err);
+	store_set_metrics(svc.auth.store, svc.metrics);
 	request("POST", V0 "/verify", good, PLAIN);
 	expect(503, "UNAVAILABLE", "Service unavailable");
 	ck_assert_int_eq(out.reason, AUTH_REASON_STORE_UNAVAILABLE);
@@ -631,9 +635,58 @@ START_TEST(metrics_redis_errors)
 	    "status=\"503\",code=\"UNAVAILABLE\"} 1");
 	has_line("nv_token_rejections_total{reason=\"store_unavailable\"} 1");
 	has_line("nv_redis_errors_total 1");
+	/* No connection: no command sent, none timed. */
+	has_line("nv_redis_commands_total 0");
+	has_line("nv_redis_duration_seconds_count 0");
 	ck_assert_ptr_null(strstr(scrape(), "nv_single_use_entries"));
 	store_close(svc.auth.store);
 	svc.auth.store = NULL;
+}
+END_TEST
+
+/*
+ * Redis that takes the connection and never answers (a socket that
+ * listens, nothing accepting): the SET is sent, counted and timed,
+ * its wait of redis_timeout (200 ms) in the buckets over 0.1 s.
+ */
+START_TEST(metrics_redis_silent)
+{
+	struct sockaddr_un	 sun;
+	char			 url[600], err[512];
+	int			 fd;
+
+	ck_assert_ptr_nonnull(cfg.redis_key_secret_file = unit_write(mdir,
+	    "secret", "0123456789abcdef0123456789abcdef"));
+	ck_assert_int_eq(chmod(cfg.redis_key_secret_file, 0600), 0);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	ck_assert_int_lt(snprintf(sun.sun_path, sizeof(sun.sun_path),
+	    "%s/silent.sock", mdir), (int)sizeof(sun.sun_path));
+	ck_assert_int_ge(fd = socket(AF_UNIX, SOCK_STREAM, 0), 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	snprintf(url, sizeof(url), "unix:%s", sun.sun_path);
+	ck_assert_ptr_nonnull(cfg.redis_url = strdup(url));
+	ck_assert_ptr_nonnull(cfg.redis_key_prefix = strdup("nv:used:"));
+	cfg.redis_timeout = 200;
+	cfg.single_use = 1;
+	cfg.single_use_store = CONFIG_STORE_REDIS;
+	if (store_open(&svc.auth.store, &cfg, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) == -1)
+		ck_abort_msg("store_open: %s", err);
+	store_set_metrics(svc.auth.store, svc.metrics);
+	request("POST", V0 "/verify", good, PLAIN);
+	expect(503, "UNAVAILABLE", "Service unavailable");
+	has_line("nv_redis_errors_total 1");
+	has_line("nv_redis_commands_total 1");
+	has_line("nv_redis_duration_seconds_bucket{le=\"0.1\"} 0");
+	has_line("nv_redis_duration_seconds_bucket{le=\"+Inf\"} 1");
+	has_line("nv_redis_duration_seconds_count 1");
+	/* Not the introspection's: no endpoint here. */
+	has_line("nv_introspection_requests_total 0");
+	store_close(svc.auth.store);
+	svc.auth.store = NULL;
+	close(fd);
 }
 END_TEST
 
@@ -663,6 +716,7 @@ service_suite(void)
 	tcase_add_test(tc, metrics_route_needs_file);
 	tcase_add_test(tc, metrics_counted);
 	tcase_add_test(tc, metrics_redis_errors);
+	tcase_add_test(tc, metrics_redis_silent);
 	suite_add_tcase(s, tc);
 	return s;
 }
