@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "auth.h"
 #include "jwe.h"
 #include "keys.h"
@@ -258,7 +259,7 @@ auth_token(const struct auth *a, const char *tok, size_t len, time_t now,
 		/* A key the issuer may have just rotated in: ask nv-keysync
 		 * to fetch the set again (it decides whether it is time). */
 		if (tr->err == TOKEN_UNKNOWN_KEY)
-			kidwant_bump(a->kidwant, keys_clock_ms());
+			kidwant_bump(a->kidwant, clock_coarse_ms());
 		res->detail = tr->err == TOKEN_BAD_CLAIMS ?
 		    claims_strerror(tr->claims_err) : token_strerror(tr->err);
 		res->reason = token_reason(tr);

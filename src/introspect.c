@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "http.h"
 #include "icache.h"
 #include "introspect.h"
@@ -245,11 +246,11 @@ ask(struct introspect *in, const char *tok, size_t len, time_t now,
 	}
 	metrics_add(in->metrics, METRICS_INTROSPECTION_REQUESTS, 1);
 	asked = 1;
-	t0 = metrics_clock();
+	t0 = (uint64_t)clock_ns();
 	st = http_post_form(&in->http, in->cfg->introspection_endpoint, form,
 	    hdrs, &a, err, sizeof(err));
 	metrics_time(in->metrics, METRICS_TIMER_INTROSPECTION,
-	    metrics_clock() - t0);
+	    (uint64_t)clock_ns() - t0);
 	if (st != HTTP_OK) {
 		snprintf(in->why, sizeof(in->why), "introspection endpoint "
 		    "unavailable: %s", err);
@@ -298,15 +299,6 @@ out:
 	return rc;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * The answer kept for tok.  While another worker is asking about it,
  * wait for its answer (up to introspection_timeout) rather than ask
@@ -326,7 +318,7 @@ from_cache(struct introspect *in, const char *tok, size_t len,
 	*claimed = 0;
 	if (in->cache == NULL)
 		return NULL;
-	deadline = mono_ms() + in->cfg->introspection_timeout;
+	deadline = clock_ms() + in->cfg->introspection_timeout;
 	for (;;) {
 		now = (int64_t)time(NULL);
 		claim = now + in->cfg->introspection_timeout / 1000 + 1;
@@ -341,7 +333,7 @@ from_cache(struct introspect *in, const char *tok, size_t len,
 			*claimed = e == ICACHE_MISS;
 			break;
 		}
-		if (mono_ms() >= deadline)
+		if (clock_ms() >= deadline)
 			break;		/* its asker is stuck: ask too */
 		(void)poll(NULL, 0, 2);
 	}

@@ -14,24 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "keys.h"
 #include "log.h"
 #include "metrics.h"
 
 #define KEYS_ERR_MAX	512
-
-long long
-keys_clock_ms(void)
-{
-	struct timespec	 ts;
-
-	/* Coarse is enough for a one-second period, and costs no syscall. */
-#ifdef CLOCK_MONOTONIC_COARSE
-	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == -1)
-#endif
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 keys_id_of(struct keys_id *id, const struct stat *st)

@@ -47,6 +47,5 @@ int			 keys_open(struct keys *, const char *path,
 enum keys_reload	 keys_maybe_reload(struct keys *, long long now_ms,
 			    int force);
 void			 keys_close(struct keys *);
-long long		 keys_clock_ms(void);
 
 #endif

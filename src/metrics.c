@@ -313,15 +313,6 @@ metrics_time(struct metrics *m, enum metrics_timer t, uint64_t nsec)
 		observe(m->f->tbuckets[t], &m->f->tduration_ns[t], nsec);
 }
 
-uint64_t
-metrics_clock(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void
 metrics_request(struct metrics *m, enum api_version v, enum metrics_op op,
     enum nv_error e, enum auth_reason reason, uint64_t nsec)

@@ -88,10 +88,9 @@ void	 metrics_request(struct metrics *, enum api_version, enum metrics_op,
 	    enum nv_error e, enum auth_reason reason, uint64_t nsec);
 /* One failed exchange with the introspection endpoint. */
 void	 metrics_introspection_error(struct metrics *, enum metrics_ierr);
-/* One exchange of t that took nsec (CLOCK_MONOTONIC, metrics_clock()). */
+/* One exchange of t that took nsec (clock_ns()). */
 void	 metrics_time(struct metrics *, enum metrics_timer, uint64_t nsec);
 /* CLOCK_MONOTONIC in nanoseconds: differences are what metrics_time takes. */
-uint64_t metrics_clock(void);
 /* A key set now in force (at start-up or reload), loaded at now. */
 void	 metrics_keyset(struct metrics *, const struct jwks *, time_t now);
 

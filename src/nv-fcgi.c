@@ -20,6 +20,7 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "log.h"
 #include "metrics.h"
 #include "config.h"
@@ -98,7 +99,7 @@ main(int argc, char *argv[])
 		lerr("%s", err);
 		return EX_CONFIG_CODE;
 	}
-	if (keys_open(&keys, cfg.jwks_file, cfg.signing_algs, keys_clock_ms(),
+	if (keys_open(&keys, cfg.jwks_file, cfg.signing_algs, clock_coarse_ms(),
 	    err, sizeof(err)) == -1) {
 		lerr("%s", err);
 		config_free(&cfg);

@@ -20,6 +20,7 @@
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "config.h"
 #include "http.h"
 #include "keys.h"
@@ -126,9 +127,9 @@ run(struct keysync *ks, const struct config *cfg)
 	int			 ok, open_said = 0;
 
 	memset(&want, 0, sizeof(want));
-	next_ms = keys_clock_ms();
+	next_ms = clock_coarse_ms();
 	while (!stop_requested) {
-		now = keys_clock_ms();
+		now = clock_coarse_ms();
 		/* The workers make the file: look again until it is there. */
 		if (cfg->jwks_signal_file != NULL && want.counter == NULL) {
 			if (kidwant_open_reader(&want, cfg->jwks_signal_file,

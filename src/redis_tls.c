@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "redis_tls.h"
 
 #define REDIS_TLS_NAME_MAX	256
@@ -45,15 +46,6 @@ struct redis_tls_conn {
 	int		 timeout_ms;
 	int64_t		 deadline;	/* monotonic ms, this exchange's */
 };
-
-static int64_t
-redis_tls_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The first error of OpenSSL's queue, and the queue emptied. */
 static void
@@ -149,7 +141,7 @@ redis_tls_wait(struct redis_tls_conn *c, short events)
 	int		 n;
 
 	for (;;) {
-		if ((left = c->deadline - redis_tls_now_ms()) <= 0) {
+		if ((left = c->deadline - clock_ms()) <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
@@ -236,7 +228,7 @@ redis_tls_connect(struct redis_tls *t, const char *host, int port,
 	}
 	c->fd = -1;
 	c->timeout_ms = (int)(timeout->tv_sec * 1000 + timeout->tv_usec / 1000);
-	c->deadline = redis_tls_now_ms() + c->timeout_ms;
+	c->deadline = clock_ms() + c->timeout_ms;
 	if (redis_tls_tcp(c, host, port, why, whylen) == -1)
 		goto fail;
 	if ((c->reader = redisReaderCreate()) == NULL ||
@@ -345,7 +337,7 @@ redis_tls_vcommand(struct redis_tls_conn *c, char *why, size_t whylen,
 		snprintf(why, whylen, "redis: out of memory");
 		return NULL;
 	}
-	c->deadline = redis_tls_now_ms() + c->timeout_ms;
+	c->deadline = clock_ms() + c->timeout_ms;
 	if (redis_tls_send(c, cmd, (size_t)len, why, whylen) == 0)
 		rep = redis_tls_reply(c, why, whylen);
 	/* AUTH's command holds the password. */

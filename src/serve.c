@@ -20,6 +20,7 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "conns.h"
 #include "log.h"
 #include "serve.h"
@@ -341,7 +342,7 @@ serve_one(struct serve_loop *sl, struct conn *c)
 {
 	struct request	 req;
 	char		 out[RESPONSE_MAX];
-	long long	 now_ms = keys_clock_ms();
+	long long	 now_ms = clock_coarse_ms();
 	size_t		 n;
 
 	deadline_refresh(sl->timeout, now_ms, &sl->armed_ms);
@@ -451,9 +452,9 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 	sigprocmask(SIG_BLOCK, &stop, &sl.waitmask);
 	sigdelset(&sl.waitmask, SIGTERM);
 	sigdelset(&sl.waitmask, SIGINT);
-	looked_ms = keys_clock_ms();
+	looked_ms = clock_coarse_ms();
 	while (!shutdown_requested) {
-		now_ms = keys_clock_ms();
+		now_ms = clock_coarse_ms();
 		if (now_ms - looked_ms >= SIGNAL_LOOK_MS) {
 			looked_ms = now_ms;
 			if (stop_pending(&stop))
@@ -470,9 +471,9 @@ serve_fcgi(const struct service *svc, struct keys *keys, int sock,
 		/* A SIGHUP while idle reloads now, not at the next
 		 * request (epoll_pwait is never restarted). */
 		if (atomic_exchange(&reload_requested, 0))
-			keys_maybe_reload(keys, keys_clock_ms(), 1);
+			keys_maybe_reload(keys, clock_coarse_ms(), 1);
 		if (n <= 0) {
-			looked_ms = keys_clock_ms();
+			looked_ms = clock_coarse_ms();
 			/*
 			 * The timer of the last request is left running
 			 * while the worker waits: if it ran out meanwhile,

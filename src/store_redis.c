@@ -30,6 +30,7 @@
 #include <hiredis.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "log.h"
 #include "metrics.h"
 #include "redis_tls.h"
@@ -243,15 +244,6 @@ store_redis_resolve(struct redis_url *u, char *err, size_t errlen)
 	return 0;
 }
 
-static int64_t
-store_redis_clock_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Drops the connection and waits longer before the next attempt. */
 static void
 store_redis_drop(struct store_redis *r)
@@ -265,7 +257,7 @@ store_redis_drop(struct store_redis *r)
 	    r->backoff * 2;
 	if (r->backoff > STORE_REDIS_BACKOFF_MAX_MS)
 		r->backoff = STORE_REDIS_BACKOFF_MAX_MS;
-	r->retry_at = store_redis_clock_ms() + r->backoff;
+	r->retry_at = clock_ms() + r->backoff;
 }
 
 /*
@@ -440,7 +432,7 @@ store_redis_use(struct store_redis *r,
 	uint64_t	 t0;
 
 	if (r->ctx == NULL && r->tconn == NULL) {
-		if (store_redis_clock_ms() < r->retry_at) {
+		if (clock_ms() < r->retry_at) {
 			*detail = r->why;
 			return STORE_UNAVAILABLE;
 		}
@@ -456,10 +448,10 @@ store_redis_use(struct store_redis *r,
 		expires = now + 1;
 	store_redis_key(key, r->secret, r->secretlen, r->prefix, name);
 	metrics_add(r->metrics, METRICS_REDIS_COMMANDS, 1);
-	t0 = metrics_clock();
+	t0 = (uint64_t)clock_ns();
 	rep = store_redis_command(r, "SET", "SET %s 1 NX EXAT %lld", key,
 	    (long long)expires);
-	metrics_time(r->metrics, METRICS_TIMER_REDIS, metrics_clock() - t0);
+	metrics_time(r->metrics, METRICS_TIMER_REDIS, (uint64_t)clock_ns() - t0);
 	if (rep == NULL)
 		goto out;
 	switch (rep->type) {
