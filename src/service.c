@@ -19,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "headers.h"
 #include "metrics.h"
 #include "router.h"
@@ -116,24 +117,14 @@ service_open(const struct service *svc, const struct request *req,
 	route->open(svc, req, resp);
 }
 
-static uint64_t
-elapsed_ns(const struct timespec *t0)
-{
-	struct timespec	 t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000000u +
-	    (uint64_t)t1.tv_nsec - (uint64_t)t0->tv_nsec;
-}
-
 /* One answer into the pool's counters: labels from fixed tables only. */
 static void
 service_count(const struct service *svc, enum api_version v,
     enum metrics_op op, const struct response *resp,
-    const struct service_outcome *out, const struct timespec *t0)
+    const struct service_outcome *out, int64_t t0)
 {
 	metrics_request(svc->metrics, v, op, resp->is_error ? resp->error :
-	    NVE__MAX, out->reason, elapsed_ns(t0));
+	    NVE__MAX, out->reason, (uint64_t)(clock_ns() - t0));
 	if ((out->reason == AUTH_REASON_STORE_UNAVAILABLE ||
 	    out->reason == AUTH_REASON_STORE_FAILED) &&
 	    store_needs_network(svc->auth.store))
@@ -149,12 +140,12 @@ service_handle(const struct service *svc, const struct request *req,
 	const char		*method;
 	struct route_match	 m;
 	struct auth_result	 ar;
-	struct timespec		 t0 = { 0, 0 };
+	int64_t			 t0 = 0;
 	enum api_version	 v;
 	enum metrics_op		 op = METRICS_OP_OTHER;
 
 	if (svc->metrics != NULL)
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		t0 = clock_ns();
 	response_init(resp);
 	memset(out, 0, sizeof(*out));
 	memset(&ar, 0, sizeof(ar));
@@ -211,5 +202,5 @@ out:
 	sodium_memzero(&ar, sizeof(ar));
 done:
 	if (svc->metrics != NULL)
-		service_count(svc, v, op, resp, out, &t0);
+		service_count(svc, v, op, resp, out, t0);
 }

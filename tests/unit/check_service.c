@@ -608,17 +608,17 @@ START_TEST(metrics_counted)
 END_TEST
 
 /*
- * Redis that does not answer: the 503 under its labels, the reason
- * store_unavailable, one Redis error; no file store gauges.
+ * The Redis store on url (redis_timeout 200 ms, a key secret in mdir),
+ * counted in the pool's metrics.
  */
-START_TEST(metrics_redis_errors)
+static void
+redis_store(const char *url)
 {
-	char	 url[600], err[512];
+	char	 err[512];
 
 	ck_assert_ptr_nonnull(cfg.redis_key_secret_file = unit_write(mdir,
 	    "secret", "0123456789abcdef0123456789abcdef"));
 	ck_assert_int_eq(chmod(cfg.redis_key_secret_file, 0600), 0);
-	snprintf(url, sizeof(url), "unix:%s/no-redis.sock", mdir);
 	ck_assert_ptr_nonnull(cfg.redis_url = strdup(url));
 	ck_assert_ptr_nonnull(cfg.redis_key_prefix = strdup("nv:used:"));
 	cfg.redis_timeout = 200;
@@ -628,6 +628,18 @@ START_TEST(metrics_redis_errors)
 	    sizeof(err)) == -1)
 		ck_abort_msg("store_open: %s", err);
 	store_set_metrics(svc.auth.store, svc.metrics);
+}
+
+/*
+ * Redis that does not answer: the 503 under its labels, the reason
+ * store_unavailable, one Redis error; no file store gauges.
+ */
+START_TEST(metrics_redis_errors)
+{
+	char	 url[600];
+
+	snprintf(url, sizeof(url), "unix:%s/no-redis.sock", mdir);
+	redis_store(url);
 	request("POST", V0 "/verify", good, PLAIN);
 	expect(503, "UNAVAILABLE", "Service unavailable");
 	ck_assert_int_eq(out.reason, AUTH_REASON_STORE_UNAVAILABLE);
@@ -652,12 +664,9 @@ END_TEST
 START_TEST(metrics_redis_silent)
 {
 	struct sockaddr_un	 sun;
-	char			 url[600], err[512];
+	char			 url[600];
 	int			 fd;
 
-	ck_assert_ptr_nonnull(cfg.redis_key_secret_file = unit_write(mdir,
-	    "secret", "0123456789abcdef0123456789abcdef"));
-	ck_assert_int_eq(chmod(cfg.redis_key_secret_file, 0600), 0);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	ck_assert_int_lt(snprintf(sun.sun_path, sizeof(sun.sun_path),
@@ -666,15 +675,7 @@ START_TEST(metrics_redis_silent)
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	ck_assert_int_eq(listen(fd, 4), 0);
 	snprintf(url, sizeof(url), "unix:%s", sun.sun_path);
-	ck_assert_ptr_nonnull(cfg.redis_url = strdup(url));
-	ck_assert_ptr_nonnull(cfg.redis_key_prefix = strdup("nv:used:"));
-	cfg.redis_timeout = 200;
-	cfg.single_use = 1;
-	cfg.single_use_store = CONFIG_STORE_REDIS;
-	if (store_open(&svc.auth.store, &cfg, (uid_t)-1, (gid_t)-1, err,
-	    sizeof(err)) == -1)
-		ck_abort_msg("store_open: %s", err);
-	store_set_metrics(svc.auth.store, svc.metrics);
+	redis_store(url);
 	request("POST", V0 "/verify", good, PLAIN);
 	expect(503, "UNAVAILABLE", "Service unavailable");
 	has_line("nv_redis_errors_total 1");
