@@ -28,9 +28,10 @@ import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import jwt
+import test_httpd
 from jwt.algorithms import OKPAlgorithm
 
 PORTFILE, CERT, KEY, ANSWERS, CALLS, CLIENT_ID = sys.argv[1:7]
@@ -50,27 +51,14 @@ def log_call(what):
         f.write(what + "\n")
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(test_httpd.Handler):
     disable_nagle_algorithm = True	# no 40 ms delayed-ACK stall per answer
-
-    def log_message(self, *args):
-        pass
 
     def setup(self):
         # One line per TLS connection: kept connections make few.
         super().setup()
         with LOCK, open(CALLS + ".conns", "a") as f:
             f.write("conn\n")
-
-    def send(self, status, body, ctype="application/json", extra=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in extra:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
 
     def client_ok(self, form):
         url = "https://127.0.0.1:%d/introspect" % self.server.server_port

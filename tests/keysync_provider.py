@@ -24,6 +24,8 @@ import ssl
 import sys
 import time
 
+import test_httpd
+
 D = None
 
 
@@ -35,21 +37,7 @@ def read(name, default=None, raw=False):
         return default
 
 
-class Provider(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"     # keep-alive, as a real provider
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def send(self, status, body, ctype="application/json", extra=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in extra:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
+class Provider(test_httpd.Handler):
     def do_GET(self):
         with open(os.path.join(D, "requests"), "a") as f:
             f.write("GET %s\n" % self.path)
