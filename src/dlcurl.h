@@ -9,32 +9,31 @@
 
 #include <stddef.h>
 
+/*
+ * Its type-checking macros would expand the table's members of the same
+ * names (k->curl_easy_setopt(...)); the prototypes stay.
+ */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
-/* The functions http.c calls, with libcurl's own prototypes. */
+#include "dlib.h"
+
+/* The functions http.c calls. */
+#define DLCURL_FNS(X) \
+	X(curl_global_init) X(curl_global_cleanup) X(curl_easy_init) \
+	X(curl_easy_cleanup) X(curl_easy_reset) X(curl_easy_setopt) \
+	X(curl_easy_perform) X(curl_easy_getinfo) X(curl_slist_append) \
+	X(curl_slist_free_all) X(curl_url) X(curl_url_set) X(curl_url_get) \
+	X(curl_url_cleanup) X(curl_free)
+
 struct dlcurl {
-	__typeof__(curl_global_init)	*global_init;
-	__typeof__(curl_global_cleanup)	*global_cleanup;
-	__typeof__(curl_easy_init)	*easy_init;
-	__typeof__(curl_easy_cleanup)	*easy_cleanup;
-	__typeof__(curl_easy_reset)	*easy_reset;
-	__typeof__(curl_easy_setopt)	*easy_setopt;
-	__typeof__(curl_easy_perform)	*easy_perform;
-	__typeof__(curl_easy_getinfo)	*easy_getinfo;
-	__typeof__(curl_slist_append)	*slist_append;
-	__typeof__(curl_slist_free_all)	*slist_free_all;
-	__typeof__(curl_url)		*url;
-	__typeof__(curl_url_set)	*url_set;
-	__typeof__(curl_url_get)	*url_get;
-	__typeof__(curl_url_cleanup)	*url_cleanup;
-	__typeof__(curl_free)		*free;
+	DLCURL_FNS(DLIB_MEMBER)
 };
 
 /*
  * The table, loading NV_LIBCURL_SONAME on the first call; NULL with err
  * saying why when the library or one of its functions is missing.  Call
- * it before the sandbox: it opens and maps files.  The library stays
- * loaded for the process's life.
+ * it before the sandbox.
  */
 const struct dlcurl	*dlcurl_load(char *err, size_t errlen);
 /* Fills t from the library named soname: dlcurl_load's one step. */

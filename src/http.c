@@ -16,7 +16,6 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "dlcurl.h"
@@ -62,7 +61,7 @@ http_global_init(char *err, size_t errlen)
 
 	if ((k = dlcurl_load(err, errlen)) == NULL)
 		return -1;
-	if (k->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (k->curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errlen, "libcurl: curl_global_init failed");
 		return -1;
 	}
@@ -76,7 +75,7 @@ http_global_cleanup(void)
 	const struct dlcurl	*k;
 
 	if ((k = http_lib()) != NULL)
-		k->global_cleanup();
+		k->curl_global_cleanup();
 }
 
 static int
@@ -100,13 +99,13 @@ http_url_check(const char *url, char *err, size_t errlen)
 
 	if ((k = dlcurl_load(err, errlen)) == NULL)
 		return -1;
-	if ((u = k->url()) == NULL) {
+	if ((u = k->curl_url()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (k->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    k->url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    k->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	if (k->curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		snprintf(err, errlen, "not a URL");
 		goto out;
 	}
@@ -116,9 +115,9 @@ http_url_check(const char *url, char *err, size_t errlen)
 	else
 		snprintf(err, errlen, "%s", http_strerror(HTTP_ERR_URL));
 out:
-	k->free(scheme);
-	k->free(host);
-	k->url_cleanup(u);
+	k->curl_free(scheme);
+	k->curl_free(host);
+	k->curl_url_cleanup(u);
 	return rc;
 }
 
@@ -129,7 +128,7 @@ http_init(struct http_client *c, const struct http_opts *o)
 
 	memset(c, 0, sizeof(*c));
 	c->opts = *o;
-	if ((k = http_lib()) == NULL || (c->curl = k->easy_init()) == NULL)
+	if ((k = http_lib()) == NULL || (c->curl = k->curl_easy_init()) == NULL)
 		return -1;
 	return 0;
 }
@@ -142,9 +141,9 @@ http_free(struct http_client *c)
 	if (c->curl == NULL)	/* http_init() failed, or freed already */
 		return;
 	k = http_lib();
-	k->easy_cleanup(c->curl);
+	k->curl_easy_cleanup(c->curl);
 	c->curl = NULL;
-	k->slist_free_all(c->pinned);
+	k->curl_slist_free_all(c->pinned);
 	c->pinned = NULL;
 }
 
@@ -164,13 +163,13 @@ http_pin_host(struct http_client *c, const char *url, char *err,
 
 	if ((k = dlcurl_load(err, errlen)) == NULL)
 		return -1;
-	if ((u = k->url()) == NULL) {
+	if ((u = k->curl_url()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (k->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    k->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    k->url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	if (k->curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
 	    CURLUE_OK) {
 		snprintf(err, errlen, "not a URL");
 		goto out;
@@ -206,7 +205,7 @@ http_pin_host(struct http_client *c, const char *url, char *err,
 		    host);
 		goto out;
 	}
-	if ((l = k->slist_append(c->pinned, entry)) == NULL) {
+	if ((l = k->curl_slist_append(c->pinned, entry)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -215,9 +214,9 @@ http_pin_host(struct http_client *c, const char *url, char *err,
 out:
 	if (ai != NULL)
 		freeaddrinfo(ai);
-	k->free(host);
-	k->free(port);
-	k->url_cleanup(u);
+	k->curl_free(host);
+	k->curl_free(port);
+	k->curl_url_cleanup(u);
 	return rc;
 }
 
@@ -369,53 +368,53 @@ http_do(struct http_client *c, const char *url, const char *form,
 	if (http_url_check(url, err, errlen) == -1)
 		return HTTP_ERR_URL;
 	/* A POST this small never needs 100-continue's round trip. */
-	if ((hl = k->slist_append(NULL, "Expect:")) == NULL)
+	if ((hl = k->curl_slist_append(NULL, "Expect:")) == NULL)
 		goto fail;
 	for (i = 0; headers != NULL && headers[i] != NULL; i++) {
-		if ((t = k->slist_append(hl, headers[i])) == NULL)
+		if ((t = k->curl_slist_append(hl, headers[i])) == NULL)
 			goto fail;
 		hl = t;
 	}
-	k->easy_reset(h);
-	if (k->easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
-	    k->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ||
-	    k->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) ||
-	    k->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) ||
-	    k->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) ||
+	k->curl_easy_reset(h);
+	if (k->curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    k->curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ||
+	    k->curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) ||
+	    k->curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) ||
+	    k->curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) ||
 	    (c->opts.ca_file != NULL &&
-	    k->easy_setopt(h, CURLOPT_CAINFO, c->opts.ca_file)) ||
+	    k->curl_easy_setopt(h, CURLOPT_CAINFO, c->opts.ca_file)) ||
 	    /* No SIGALRM of libcurl's: the worker owns its signals. */
-	    k->easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
-	    k->easy_setopt(h, CURLOPT_TIMEOUT_MS, c->opts.timeout_ms) ||
-	    k->easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    k->curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
+	    k->curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->opts.timeout_ms) ||
+	    k->curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)c->opts.max_body) ||
-	    k->easy_setopt(h, CURLOPT_HTTPHEADER, hl) ||
-	    k->easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body) ||
-	    k->easy_setopt(h, CURLOPT_WRITEDATA, &x) ||
-	    k->easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header) ||
-	    k->easy_setopt(h, CURLOPT_HEADERDATA, &x) ||
-	    k->easy_setopt(h, CURLOPT_ERRORBUFFER, cerr) ||
-	    k->easy_setopt(h, CURLOPT_USERAGENT, "number-verification") ||
+	    k->curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl) ||
+	    k->curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body) ||
+	    k->curl_easy_setopt(h, CURLOPT_WRITEDATA, &x) ||
+	    k->curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header) ||
+	    k->curl_easy_setopt(h, CURLOPT_HEADERDATA, &x) ||
+	    k->curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr) ||
+	    k->curl_easy_setopt(h, CURLOPT_USERAGENT, "number-verification") ||
 	    (c->pinned != NULL &&
-	    k->easy_setopt(h, CURLOPT_RESOLVE, c->pinned)))
+	    k->curl_easy_setopt(h, CURLOPT_RESOLVE, c->pinned)))
 		goto fail;
 	if (c->opts.cancel != NULL &&
-	    (k->easy_setopt(h, CURLOPT_NOPROGRESS, 0L) ||
-	    k->easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress) ||
-	    k->easy_setopt(h, CURLOPT_XFERINFODATA, c)))
+	    (k->curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) ||
+	    k->curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress) ||
+	    k->curl_easy_setopt(h, CURLOPT_XFERINFODATA, c)))
 		goto fail;
 	if (form != NULL &&
-	    (k->easy_setopt(h, CURLOPT_POSTFIELDS, form) ||
-	    k->easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(form))))
+	    (k->curl_easy_setopt(h, CURLOPT_POSTFIELDS, form) ||
+	    k->curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(form))))
 		goto fail;
-	rc = k->easy_perform(h);
+	rc = k->curl_easy_perform(h);
 	if ((st = http_code(rc, &x)) != HTTP_OK) {
 		snprintf(err, errlen, "%s%s%s", http_strerror(st),
 		    cerr[0] != '\0' ? ": " : "", cerr);
 		goto out;
 	}
-	k->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
-	if (k->easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
+	k->curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
+	if (k->curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
 	    type != NULL) {
 		for (i = 0; type[i] != '\0' && type[i] != ';' &&
 		    type[i] != ' ' && i + 1 < sizeof(a->type); i++)
@@ -433,11 +432,11 @@ fail:
 out:
 	/* The handle keeps no pointer into this frame past the call. */
 	if (c->curl != NULL) {
-		k->easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-		k->easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-		k->easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+		k->curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+		k->curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+		k->curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
 	}
-	k->slist_free_all(hl);
+	k->curl_slist_free_all(hl);
 	if (st != HTTP_OK)
 		http_answer_free(a);
 	return st;
