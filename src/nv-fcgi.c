@@ -160,7 +160,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	/* The endpoint's client, kept for the worker's life, and its cache. */
-	if (introspect_open(&svc.auth.introspect, &cfg, su.uid, su.gid, err,
+	if (introspect_open(&svc.auth.introspect, &cfg,
+	    store_conn(svc.auth.store), su.uid, su.gid, err,
 	    sizeof(err)) == -1) {
 		lerr("%s", err);
 		rc = EX_CONFIG_CODE;
