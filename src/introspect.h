@@ -1,7 +1,8 @@
 /*
  * Opaque access tokens: the claims asked of the authorization server's
  * introspection endpoint (RFC 7662), checked by claims.c like a JWT's,
- * and kept in the shared sealed cache (icache.c) for every worker.
+ * and kept in the shared sealed cache for every worker: a mapped file
+ * (icache.c) or Redis for every machine (icache_redis.c).
  */
 #ifndef NV_INTROSPECT_H
 #define NV_INTROSPECT_H
