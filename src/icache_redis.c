@@ -116,8 +116,11 @@ out:
 
 /*
  * A call that Redis did not serve: a miss for the caller, counted,
- * and said in the log when the cache was working until now.  dropped:
- * the connection's state is unknown, start afresh (after the backoff).
+ * and said in the log when the cache was working until now.  drop: no
+ * reply came, the connection's state is unknown, so it is dropped and
+ * opened again after its backoff (redis_conn_why() says why).  An
+ * error reply (out of memory, a refused script) leaves the connection
+ * as it is, in step: fmt says why.
  */
 static enum icache_err
 unavailable(struct icache_redis *r, int drop, const char *fmt, ...)
@@ -133,13 +136,14 @@ unavailable(struct icache_redis *r, int drop, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(why, sizeof(why), fmt, ap);
 		va_end(ap);
-		redis_conn_failed(r->conn, "%s", why);
-	} else if (drop)
+	} else
+		snprintf(why, sizeof(why), "%s", redis_conn_why(r->conn));
+	if (drop)
 		redis_conn_failed(r->conn, NULL);
 	metrics_add(r->metrics, METRICS_REDIS_ERRORS, 1);
 	if (!r->down)
 		lwarn("introspection cache unavailable, asking the endpoint "
-		    "instead: %s", redis_conn_why(r->conn));
+		    "instead: %s", why);
 	r->down = 1;
 	return ICACHE_UNAVAILABLE;
 }
@@ -183,7 +187,7 @@ claim_it(struct icache_redis *r, const char *key, int64_t now,
 	} else if (rep->type == REDIS_REPLY_NIL)
 		rc = ICACHE_PENDING;	/* another claim, or the answer, came */
 	else {
-		rc = unavailable(r, 1, "redis SET: %.160s",
+		rc = unavailable(r, 0, "redis SET: %.160s",
 		    rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
 		    rep->str : "unexpected reply");
 		freeReplyObject(rep);
@@ -250,7 +254,7 @@ icache_redis_get(void *p, const char *tok, size_t len, int64_t now,
 			rc = ICACHE_MISS;
 			break;
 		}
-		rc = unavailable(r, 1, "redis GET: %.160s",
+		rc = unavailable(r, 0, "redis GET: %.160s",
 		    rep->str != NULL ? rep->str : "error");
 		freeReplyObject(rep);
 		return rc;
@@ -287,7 +291,7 @@ icache_redis_release(void *p, const char *tok, size_t len, int64_t now)
 	if (rep == NULL)
 		(void)unavailable(r, 1, NULL);
 	else if (rep->type != REDIS_REPLY_INTEGER)
-		(void)unavailable(r, 1, "redis EVAL: %.160s",
+		(void)unavailable(r, 0, "redis EVAL: %.160s",
 		    rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
 		    rep->str : "unexpected reply");
 	else
@@ -329,7 +333,7 @@ icache_redis_put(void *p, const char *tok, size_t len, int64_t expires,
 	if (rep == NULL)
 		rc = unavailable(r, 1, NULL);
 	else if (rep->type != REDIS_REPLY_STATUS)
-		rc = unavailable(r, 1, "redis SET: %.160s",
+		rc = unavailable(r, 0, "redis SET: %.160s",
 		    rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
 		    rep->str : "unexpected reply");
 	else {
