@@ -16,9 +16,9 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
+#include "dlcurl.h"
 #include "http.h"
 
 static const char *const http_messages[] = {
@@ -41,18 +41,41 @@ http_strerror(enum http_status s)
 	return http_messages[s];
 }
 
+/*
+ * libcurl once loaded, for what is only called after http_global_init()
+ * or http_init() has loaded it.
+ */
+static const struct dlcurl *
+http_lib(void)
+{
+	char	 err[1];
+
+	return dlcurl_load(err, sizeof(err));
+}
+
 /* Before any thread or sandbox: libcurl loads TLS and its CAs here. */
 int
-http_global_init(void)
+http_global_init(char *err, size_t errlen)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	const struct dlcurl	*k;
+
+	if ((k = dlcurl_load(err, errlen)) == NULL)
+		return -1;
+	if (k->curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "libcurl: curl_global_init failed");
+		return -1;
+	}
+	return 0;
 }
 
 /* At exit, after every client is freed. */
 void
 http_global_cleanup(void)
 {
-	curl_global_cleanup();
+	const struct dlcurl	*k;
+
+	if ((k = http_lib()) != NULL)
+		k->curl_global_cleanup();
 }
 
 static int
@@ -69,17 +92,20 @@ http_loopback(const char *host)
 int
 http_url_check(const char *url, char *err, size_t errlen)
 {
-	CURLU	*u;
-	char	*scheme = NULL, *host = NULL;
-	int	 rc = -1;
+	const struct dlcurl	*k;
+	CURLU			*u;
+	char			*scheme = NULL, *host = NULL;
+	int			 rc = -1;
 
-	if ((u = curl_url()) == NULL) {
+	if ((k = dlcurl_load(err, errlen)) == NULL)
+		return -1;
+	if ((u = k->curl_url()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	if (k->curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		snprintf(err, errlen, "not a URL");
 		goto out;
 	}
@@ -89,18 +115,20 @@ http_url_check(const char *url, char *err, size_t errlen)
 	else
 		snprintf(err, errlen, "%s", http_strerror(HTTP_ERR_URL));
 out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
+	k->curl_free(scheme);
+	k->curl_free(host);
+	k->curl_url_cleanup(u);
 	return rc;
 }
 
 int
 http_init(struct http_client *c, const struct http_opts *o)
 {
+	const struct dlcurl	*k;
+
 	memset(c, 0, sizeof(*c));
 	c->opts = *o;
-	if ((c->curl = curl_easy_init()) == NULL)
+	if ((k = http_lib()) == NULL || (c->curl = k->curl_easy_init()) == NULL)
 		return -1;
 	return 0;
 }
@@ -108,10 +136,14 @@ http_init(struct http_client *c, const struct http_opts *o)
 void
 http_free(struct http_client *c)
 {
-	if (c->curl != NULL)
-		curl_easy_cleanup(c->curl);
+	const struct dlcurl	*k;
+
+	if (c->curl == NULL)	/* http_init() failed, or freed already */
+		return;
+	k = http_lib();
+	k->curl_easy_cleanup(c->curl);
 	c->curl = NULL;
-	curl_slist_free_all(c->pinned);
+	k->curl_slist_free_all(c->pinned);
 	c->pinned = NULL;
 }
 
@@ -119,6 +151,7 @@ int
 http_pin_host(struct http_client *c, const char *url, char *err,
     size_t errlen)
 {
+	const struct dlcurl	*k;
 	struct addrinfo		 hints, *ai = NULL, *p;
 	struct curl_slist	*l;
 	CURLU			*u;
@@ -128,13 +161,15 @@ http_pin_host(struct http_client *c, const char *url, char *err,
 	size_t			 n;
 	int			 e, rc = -1;
 
-	if ((u = curl_url()) == NULL) {
+	if ((k = dlcurl_load(err, errlen)) == NULL)
+		return -1;
+	if ((u = k->curl_url()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	if (k->curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    k->curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
 	    CURLUE_OK) {
 		snprintf(err, errlen, "not a URL");
 		goto out;
@@ -170,7 +205,7 @@ http_pin_host(struct http_client *c, const char *url, char *err,
 		    host);
 		goto out;
 	}
-	if ((l = curl_slist_append(c->pinned, entry)) == NULL) {
+	if ((l = k->curl_slist_append(c->pinned, entry)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -179,9 +214,9 @@ http_pin_host(struct http_client *c, const char *url, char *err,
 out:
 	if (ai != NULL)
 		freeaddrinfo(ai);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	k->curl_free(host);
+	k->curl_free(port);
+	k->curl_url_cleanup(u);
 	return rc;
 }
 
@@ -315,6 +350,7 @@ http_do(struct http_client *c, const char *url, const char *form,
     const char *const *headers, struct http_answer *a, char *err,
     size_t errlen)
 {
+	const struct dlcurl	*k = http_lib();
 	CURL			*h = c->curl;
 	struct curl_slist	*hl = NULL, *t;
 	struct http_ctx		 x;
@@ -332,53 +368,53 @@ http_do(struct http_client *c, const char *url, const char *form,
 	if (http_url_check(url, err, errlen) == -1)
 		return HTTP_ERR_URL;
 	/* A POST this small never needs 100-continue's round trip. */
-	if ((hl = curl_slist_append(NULL, "Expect:")) == NULL)
+	if ((hl = k->curl_slist_append(NULL, "Expect:")) == NULL)
 		goto fail;
 	for (i = 0; headers != NULL && headers[i] != NULL; i++) {
-		if ((t = curl_slist_append(hl, headers[i])) == NULL)
+		if ((t = k->curl_slist_append(hl, headers[i])) == NULL)
 			goto fail;
 		hl = t;
 	}
-	curl_easy_reset(h);
-	if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ||
-	    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) ||
-	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) ||
-	    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) ||
+	k->curl_easy_reset(h);
+	if (k->curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	    k->curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") ||
+	    k->curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) ||
+	    k->curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) ||
+	    k->curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) ||
 	    (c->opts.ca_file != NULL &&
-	    curl_easy_setopt(h, CURLOPT_CAINFO, c->opts.ca_file)) ||
+	    k->curl_easy_setopt(h, CURLOPT_CAINFO, c->opts.ca_file)) ||
 	    /* No SIGALRM of libcurl's: the worker owns its signals. */
-	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
-	    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->opts.timeout_ms) ||
-	    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    k->curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) ||
+	    k->curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->opts.timeout_ms) ||
+	    k->curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)c->opts.max_body) ||
-	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl) ||
-	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body) ||
-	    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x) ||
-	    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header) ||
-	    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x) ||
-	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr) ||
-	    curl_easy_setopt(h, CURLOPT_USERAGENT, "number-verification") ||
+	    k->curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl) ||
+	    k->curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_on_body) ||
+	    k->curl_easy_setopt(h, CURLOPT_WRITEDATA, &x) ||
+	    k->curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_on_header) ||
+	    k->curl_easy_setopt(h, CURLOPT_HEADERDATA, &x) ||
+	    k->curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr) ||
+	    k->curl_easy_setopt(h, CURLOPT_USERAGENT, "number-verification") ||
 	    (c->pinned != NULL &&
-	    curl_easy_setopt(h, CURLOPT_RESOLVE, c->pinned)))
+	    k->curl_easy_setopt(h, CURLOPT_RESOLVE, c->pinned)))
 		goto fail;
 	if (c->opts.cancel != NULL &&
-	    (curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) ||
-	    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress) ||
-	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c)))
+	    (k->curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) ||
+	    k->curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, http_on_progress) ||
+	    k->curl_easy_setopt(h, CURLOPT_XFERINFODATA, c)))
 		goto fail;
 	if (form != NULL &&
-	    (curl_easy_setopt(h, CURLOPT_POSTFIELDS, form) ||
-	    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(form))))
+	    (k->curl_easy_setopt(h, CURLOPT_POSTFIELDS, form) ||
+	    k->curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(form))))
 		goto fail;
-	rc = curl_easy_perform(h);
+	rc = k->curl_easy_perform(h);
 	if ((st = http_code(rc, &x)) != HTTP_OK) {
 		snprintf(err, errlen, "%s%s%s", http_strerror(st),
 		    cerr[0] != '\0' ? ": " : "", cerr);
 		goto out;
 	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
-	if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
+	k->curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
+	if (k->curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
 	    type != NULL) {
 		for (i = 0; type[i] != '\0' && type[i] != ';' &&
 		    type[i] != ' ' && i + 1 < sizeof(a->type); i++)
@@ -396,11 +432,11 @@ fail:
 out:
 	/* The handle keeps no pointer into this frame past the call. */
 	if (c->curl != NULL) {
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+		k->curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+		k->curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+		k->curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
 	}
-	curl_slist_free_all(hl);
+	k->curl_slist_free_all(hl);
 	if (st != HTTP_OK)
 		http_answer_free(a);
 	return st;

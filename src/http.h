@@ -47,7 +47,7 @@ struct http_answer {
 	long		 max_age;	/* Cache-Control max-age; -1: none */
 };
 
-int		 http_global_init(void);
+int		 http_global_init(char *err, size_t errlen);
 void		 http_global_cleanup(void);
 int		 http_url_check(const char *url, char *err, size_t errlen);
 int		 http_init(struct http_client *, const struct http_opts *);

@@ -89,6 +89,7 @@ introspect_open(struct introspect **out, const struct config *cfg,
 {
 	struct introspect	*in;
 	struct http_opts	 o;
+	char			 why[256];
 	int			 rc = -1;
 
 	*out = NULL;
@@ -108,7 +109,11 @@ introspect_open(struct introspect **out, const struct config *cfg,
 	o.ca_file = cfg->introspection_ca_file;
 	o.timeout_ms = cfg->introspection_timeout;
 	o.max_body = INTROSPECT_BODY_MAX;
-	if (http_global_init() == -1 || http_init(&in->http, &o) == -1) {
+	if (http_global_init(why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "introspection: %s", why);
+		goto out;
+	}
+	if (http_init(&in->http, &o) == -1) {
 		snprintf(err, errlen, "introspection: cannot initialise "
 		    "libcurl");
 		goto out;

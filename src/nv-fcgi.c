@@ -32,6 +32,7 @@
 #include "sandbox.h"
 #include "serve.h"
 #include "service.h"
+#include "sig.h"
 #include "store.h"
 
 #define EX_USAGE_CODE	64
@@ -98,6 +99,12 @@ main(int argc, char *argv[])
 	if (config_load(&cfg, conf, err, sizeof(err)) == -1) {
 		lerr("%s", err);
 		return EX_CONFIG_CODE;
+	}
+	/* OpenSSL, for RSA and ECDSA only: loaded now or never. */
+	if (sig_init(cfg.signing_algs, err, sizeof(err)) == -1) {
+		lerr("signing_algorithms: %s", err);
+		config_free(&cfg);
+		return 1;
 	}
 	if (keys_open(&keys, cfg.jwks_file, cfg.signing_algs, clock_coarse_ms(),
 	    err, sizeof(err)) == -1) {

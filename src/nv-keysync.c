@@ -219,8 +219,12 @@ main(int argc, char *argv[])
 	}
 	if (conf == NULL && (conf = getenv("NV_CONFIG")) == NULL)
 		conf = NV_DEFAULT_CONFIG;
-	if (sodium_init() < 0 || http_global_init() == -1) {
-		lerr("libsodium or libcurl could not be initialised");
+	if (sodium_init() < 0) {
+		lerr("libsodium could not be initialised");
+		return 1;
+	}
+	if (http_global_init(err, sizeof(err)) == -1) {
+		lerr("%s", err);
 		return 1;
 	}
 	if (config_load(&cfg, conf, err, sizeof(err)) == -1) {

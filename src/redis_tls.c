@@ -22,12 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <sodium.h>
 
 #include "clock.h"
+#include "dlcrypto.h"
 #include "redis_tls.h"
 
 #define REDIS_TLS_NAME_MAX	256
@@ -51,28 +49,35 @@ struct redis_tls_conn {
 static void
 redis_tls_why(char *why, size_t whylen, const char *what)
 {
-	unsigned long	 e = ERR_get_error();
-	char		 buf[200];
+	const struct dlcrypto	*C = dlcrypto();
+	unsigned long		 e = C->ERR_get_error();
+	char			 buf[200];
 
 	if (e == 0)
 		snprintf(why, whylen, "redis TLS %s failed", what);
 	else {
-		ERR_error_string_n(e, buf, sizeof(buf));
+		C->ERR_error_string_n(e, buf, sizeof(buf));
 		snprintf(why, whylen, "redis TLS %s: %s", what, buf);
 	}
-	ERR_clear_error();
+	C->ERR_clear_error();
 }
 
 int
 redis_tls_new(struct redis_tls **tp, const struct redis_tls_opts *o,
     char *err, size_t errlen)
 {
+	const struct dlcrypto	*C;
+	const struct dlssl	*S;
 	struct redis_tls	*t;
 	const char		*ca;
 	unsigned char		 addr[16];
 	int			 rc = -1;
 
 	*tp = NULL;
+	/* Before the sandbox: OpenSSL is loaded now, once. */
+	if ((S = dlssl_load(err, errlen)) == NULL)
+		return -1;
+	C = dlcrypto();
 	if ((o->cert_file == NULL) != (o->key_file == NULL)) {
 		snprintf(err, errlen, "redis_cert_file and redis_key_file "
 		    "go together");
@@ -89,29 +94,31 @@ redis_tls_new(struct redis_tls **tp, const struct redis_tls_opts *o,
 	snprintf(t->name, sizeof(t->name), "%s", o->name);
 	t->name_is_ip = inet_pton(AF_INET, o->name, addr) == 1 ||
 	    inet_pton(AF_INET6, o->name, addr) == 1;
-	if ((t->ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
-	    SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION) != 1) {
+	/* SSL_CTX_set_min_proto_version(), a macro over SSL_CTX_ctrl(). */
+	if ((t->ctx = S->SSL_CTX_new(S->TLS_client_method())) == NULL ||
+	    S->SSL_CTX_ctrl(t->ctx, SSL_CTRL_SET_MIN_PROTO_VERSION,
+	    TLS1_2_VERSION, NULL) != 1) {
 		redis_tls_why(err, errlen, "set-up");
 		goto out;
 	}
-	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
+	S->SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
 	/*
 	 * The system's CAs as one file, read whole now: OpenSSL's CA
 	 * folder is searched at each handshake (opendir, getdents),
 	 * which the sandbox does not allow a reconnect to make.
 	 */
 	if ((ca = o->ca_file) == NULL &&
-	    (ca = getenv(X509_get_default_cert_file_env())) == NULL)
-		ca = X509_get_default_cert_file();
-	if (SSL_CTX_load_verify_file(t->ctx, ca) != 1) {
+	    (ca = getenv(C->X509_get_default_cert_file_env())) == NULL)
+		ca = C->X509_get_default_cert_file();
+	if (S->SSL_CTX_load_verify_file(t->ctx, ca) != 1) {
 		redis_tls_why(err, errlen, o->ca_file != NULL ?
 		    "redis_ca_file" : "system CAs (set redis_ca_file)");
 		goto out;
 	}
 	if (o->cert_file != NULL &&
-	    (SSL_CTX_use_certificate_chain_file(t->ctx, o->cert_file) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(t->ctx, o->key_file,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(t->ctx) != 1)) {
+	    (S->SSL_CTX_use_certificate_chain_file(t->ctx, o->cert_file) != 1 ||
+	    S->SSL_CTX_use_PrivateKey_file(t->ctx, o->key_file,
+	    SSL_FILETYPE_PEM) != 1 || S->SSL_CTX_check_private_key(t->ctx) != 1)) {
 		redis_tls_why(err, errlen, "redis_cert_file/redis_key_file");
 		goto out;
 	}
@@ -126,9 +133,11 @@ out:
 void
 redis_tls_free(struct redis_tls *t)
 {
+	const struct dlssl	*S = dlssl();
+
 	if (t == NULL)
 		return;
-	SSL_CTX_free(t->ctx);
+	S->SSL_CTX_free(t->ctx);
 	free(t);
 }
 
@@ -162,7 +171,9 @@ redis_tls_wait(struct redis_tls_conn *c, short events)
 static int
 redis_tls_retry(struct redis_tls_conn *c, int r)
 {
-	switch (SSL_get_error(c->ssl, r)) {
+	const struct dlssl	*S = dlssl();
+
+	switch (S->SSL_get_error(c->ssl, r)) {
 	case SSL_ERROR_WANT_READ:
 		return redis_tls_wait(c, POLLIN);
 	case SSL_ERROR_WANT_WRITE:
@@ -219,6 +230,8 @@ struct redis_tls_conn *
 redis_tls_connect(struct redis_tls *t, const char *host, int port,
     const struct timeval *timeout, char *why, size_t whylen)
 {
+	const struct dlcrypto	*C = dlcrypto();
+	const struct dlssl	*S = dlssl();
 	struct redis_tls_conn	*c;
 	int			 r;
 
@@ -232,21 +245,23 @@ redis_tls_connect(struct redis_tls *t, const char *host, int port,
 	if (redis_tls_tcp(c, host, port, why, whylen) == -1)
 		goto fail;
 	if ((c->reader = redisReaderCreate()) == NULL ||
-	    (c->ssl = SSL_new(t->ctx)) == NULL ||
-	    SSL_set_fd(c->ssl, c->fd) != 1) {
+	    (c->ssl = S->SSL_new(t->ctx)) == NULL ||
+	    S->SSL_set_fd(c->ssl, c->fd) != 1) {
 		redis_tls_why(why, whylen, "set-up");
 		goto fail;
 	}
 	/* The certificate must name the host of redis_url. */
 	if (t->name_is_ip ?
-	    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), t->name)
+	    C->X509_VERIFY_PARAM_set1_ip_asc(S->SSL_get0_param(c->ssl), t->name)
 	    != 1 :
-	    (SSL_set_tlsext_host_name(c->ssl, t->name) != 1 ||
-	    SSL_set1_host(c->ssl, t->name) != 1)) {
+	    /* SSL_set_tlsext_host_name(), a macro over SSL_ctrl(). */
+	    (S->SSL_ctrl(c->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+	    TLSEXT_NAMETYPE_host_name, t->name) != 1 ||
+	    S->SSL_set1_host(c->ssl, t->name) != 1)) {
 		redis_tls_why(why, whylen, "set-up");
 		goto fail;
 	}
-	while ((r = SSL_connect(c->ssl)) != 1)
+	while ((r = S->SSL_connect(c->ssl)) != 1)
 		if (redis_tls_retry(c, r) == -1) {
 			if (errno == ETIMEDOUT)
 				snprintf(why, whylen, "redis TLS handshake: "
@@ -266,11 +281,12 @@ static int
 redis_tls_send(struct redis_tls_conn *c, const char *cmd, size_t len,
     char *why, size_t whylen)
 {
-	size_t	 done = 0;
-	int	 r;
+	const struct dlssl	*S = dlssl();
+	size_t			 done = 0;
+	int			 r;
 
 	while (done < len) {
-		r = SSL_write(c->ssl, cmd + done, (int)(len - done));
+		r = S->SSL_write(c->ssl, cmd + done, (int)(len - done));
 		if (r > 0) {
 			done += (size_t)r;
 			continue;
@@ -290,9 +306,10 @@ redis_tls_send(struct redis_tls_conn *c, const char *cmd, size_t len,
 static redisReply *
 redis_tls_reply(struct redis_tls_conn *c, char *why, size_t whylen)
 {
-	char	 buf[REDIS_TLS_READ_CHUNK];
-	void	*reply = NULL;
-	int	 r;
+	const struct dlssl	*S = dlssl();
+	char			 buf[REDIS_TLS_READ_CHUNK];
+	void			*reply = NULL;
+	int			 r;
 
 	for (;;) {
 		if (redisReaderGetReply(c->reader, &reply) != REDIS_OK) {
@@ -301,7 +318,7 @@ redis_tls_reply(struct redis_tls_conn *c, char *why, size_t whylen)
 		}
 		if (reply != NULL)
 			return reply;
-		r = SSL_read(c->ssl, buf, sizeof(buf));
+		r = S->SSL_read(c->ssl, buf, sizeof(buf));
 		if (r > 0) {
 			if (redisReaderFeed(c->reader, buf, (size_t)r) !=
 			    REDIS_OK) {
@@ -310,7 +327,7 @@ redis_tls_reply(struct redis_tls_conn *c, char *why, size_t whylen)
 			}
 			continue;
 		}
-		if (SSL_get_error(c->ssl, r) == SSL_ERROR_ZERO_RETURN) {
+		if (S->SSL_get_error(c->ssl, r) == SSL_ERROR_ZERO_RETURN) {
 			snprintf(why, whylen, "redis: connection closed");
 			return NULL;
 		}
@@ -349,10 +366,12 @@ redis_tls_vcommand(struct redis_tls_conn *c, char *why, size_t whylen,
 void
 redis_tls_close(struct redis_tls_conn *c)
 {
+	const struct dlssl	*S = dlssl();
+
 	if (c == NULL)
 		return;
 	if (c->ssl != NULL)
-		SSL_free(c->ssl);
+		S->SSL_free(c->ssl);
 	if (c->reader != NULL)
 		redisReaderFree(c->reader);
 	if (c->fd != -1)

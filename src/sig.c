@@ -8,10 +8,7 @@
 
 #include <stdio.h>
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/param_build.h>
-
+#include "dlcrypto.h"
 #include "sig.h"
 
 static const struct sig_def sig_defs[SIG__MAX] = {
@@ -89,14 +86,27 @@ sig_verify(const struct sig_key *key, enum sig_alg a,
     size_t siglen)
 {
 	const struct sig_def	*d = sig_def(a);
+	const struct dlcrypto	*C;
 	int			 rc;
 
 	if (d == NULL || key == NULL || key->type != d->kty)
 		return -1;
 	/* A failure leaves OpenSSL's reasons queued: drop them here. */
-	if ((rc = d->verify(key, d, msg, msglen, sig, siglen)) != 0)
-		ERR_clear_error();
+	if ((rc = d->verify(key, d, msg, msglen, sig, siglen)) != 0 &&
+	    d->digest != NULL && (C = dlcrypto()) != NULL)
+		C->ERR_clear_error();
 	return rc;
+}
+
+int
+sig_init(unsigned algs, char *err, size_t errlen)
+{
+	int	 a;
+
+	for (a = 0; a < SIG__MAX; a++)
+		if ((algs & SIG_BIT(a)) != 0 && sig_defs[a].digest != NULL)
+			return dlcrypto_load(err, errlen) == NULL ? -1 : 0;
+	return 0;
 }
 
 /*
@@ -108,20 +118,21 @@ int
 sig_key_import(struct sig_key *k, enum sig_kty t, const char *name,
     OSSL_PARAM_BLD *bld, const char *bad, char *err, size_t errlen)
 {
-	OSSL_PARAM	*params = NULL;
-	EVP_PKEY_CTX	*ctx = NULL, *chk = NULL;
-	EVP_PKEY	*pkey = NULL;
-	int		 rc = -1;
+	const struct dlcrypto	*C = dlcrypto();
+	OSSL_PARAM		*params = NULL;
+	EVP_PKEY_CTX		*ctx = NULL, *chk = NULL;
+	EVP_PKEY		*pkey = NULL;
+	int			 rc = -1;
 
-	if ((params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    (ctx = EVP_PKEY_CTX_new_from_name(NULL, name, NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(ctx) != 1) {
+	if ((params = C->OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+	    (ctx = C->EVP_PKEY_CTX_new_from_name(NULL, name, NULL)) == NULL ||
+	    C->EVP_PKEY_fromdata_init(ctx) != 1) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
-	    (chk = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
-	    EVP_PKEY_public_check(chk) != 1) {
+	if (C->EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
+	    (chk = C->EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL ||
+	    C->EVP_PKEY_public_check(chk) != 1) {
 		snprintf(err, errlen, "%s", bad);
 		goto out;
 	}
@@ -131,17 +142,19 @@ sig_key_import(struct sig_key *k, enum sig_kty t, const char *name,
 	rc = 0;
 out:
 	if (rc != 0)
-		ERR_clear_error();
-	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(chk);
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
+		C->ERR_clear_error();
+	C->EVP_PKEY_free(pkey);
+	C->EVP_PKEY_CTX_free(chk);
+	C->EVP_PKEY_CTX_free(ctx);
+	C->OSSL_PARAM_free(params);
 	return rc;
 }
 
 void
 sig_key_free(struct sig_key *k)
 {
-	EVP_PKEY_free(k->pkey);
+	/* A key with an EVP_PKEY was made with libcrypto loaded. */
+	if (k->pkey != NULL)
+		dlcrypto()->EVP_PKEY_free(k->pkey);
 	k->pkey = NULL;
 }

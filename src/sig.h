@@ -63,6 +63,13 @@ int			 sig_alg_by_name(const char *, size_t len,
 unsigned		 sig_algs_of(enum sig_kty);
 const char		*sig_kty_name(enum sig_kty);
 
+/*
+ * Loads libcrypto when algs (a SIG_BIT mask) names an RSA or ECDSA
+ * algorithm: before the sandbox, which allows no dlopen(3).  -1 with
+ * err when it cannot be loaded.  An EdDSA-only process never maps it.
+ */
+int			 sig_init(unsigned algs, char *err, size_t errlen);
+
 /* 0 when sig is alg's signature of msg by key; -1 otherwise. */
 int			 sig_verify(const struct sig_key *, enum sig_alg,
 			    const unsigned char *msg, size_t msglen,
