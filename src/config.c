@@ -35,6 +35,7 @@ enum config_key {
 	KEY_REDIS_PASSWORD_FILE,
 	KEY_REDIS_TIMEOUT,
 	KEY_REDIS_KEY_PREFIX,
+	KEY_REDIS_CACHE_KEY_PREFIX,
 	KEY_REDIS_KEY_SECRET_FILE,
 	KEY_REDIS_CA_FILE,
 	KEY_REDIS_CERT_FILE,
@@ -47,6 +48,7 @@ enum config_key {
 	KEY_INTROSPECTION_TIMEOUT,
 	KEY_INTROSPECT_JWTS,
 	KEY_INTROSPECTION_CACHE_FILE,
+	KEY_INTROSPECTION_CACHE_STORE,
 	KEY_INTROSPECTION_CACHE_CAPACITY,
 	KEY_INTROSPECTION_CACHE_TTL,
 	KEY_INTROSPECTION_NEGATIVE_TTL,
@@ -123,6 +125,8 @@ static const struct key_def keys[KEY__MAX] = {
 				    60000, "milliseconds"),
 	[KEY_REDIS_KEY_PREFIX] = CUSTOM("redis_key_prefix",
 				    config_set_redis_key_prefix),
+	[KEY_REDIS_CACHE_KEY_PREFIX] = CUSTOM("redis_cache_key_prefix",
+				    config_set_redis_cache_key_prefix),
 	[KEY_REDIS_KEY_SECRET_FILE] = FILE_NAME("redis_key_secret_file",
 				    redis_key_secret_file),
 	[KEY_REDIS_CA_FILE] =	FILE_NAME("redis_ca_file", redis_ca_file),
@@ -147,6 +151,8 @@ static const struct key_def keys[KEY__MAX] = {
 	[KEY_INTROSPECT_JWTS] =	YES_NO("introspect_jwts", introspect_jwts),
 	[KEY_INTROSPECTION_CACHE_FILE] = FILE_NAME("introspection_cache_file",
 				    introspection_cache_file),
+	[KEY_INTROSPECTION_CACHE_STORE] = CUSTOM("introspection_cache_store",
+				    config_set_introspection_cache_store),
 	[KEY_INTROSPECTION_CACHE_CAPACITY] = NUMBER(
 				    "introspection_cache_capacity",
 				    introspection_cache_capacity, 1,
@@ -295,27 +301,61 @@ config_resolve(char **file, const char *conf_path, char *err, size_t errlen)
 }
 
 /*
- * The single-use store's keys, taken together: each store has what it
- * needs, and no key of the other store is given, so that a line meant
- * for Redis cannot sit unread beside a file store.
+ * The Redis keys, taken together: each user of Redis (the single-use
+ * store, the introspection cache) has what it needs, and no key is
+ * given that nothing reads, so that a line meant for Redis cannot sit
+ * unread beside a file store.
  */
 static int
-config_store_check(const struct config *c, const int seen[KEY__MAX],
+config_redis_check(const struct config *c, const int seen[KEY__MAX],
     char *err, size_t errlen)
 {
 	static const enum config_key redis_keys[] = { KEY_REDIS_URL,
 	    KEY_REDIS_PASSWORD_FILE, KEY_REDIS_TIMEOUT, KEY_REDIS_KEY_PREFIX,
-	    KEY_REDIS_KEY_SECRET_FILE, KEY_REDIS_CA_FILE, KEY_REDIS_CERT_FILE,
-	    KEY_REDIS_KEY_FILE };
+	    KEY_REDIS_CACHE_KEY_PREFIX, KEY_REDIS_KEY_SECRET_FILE,
+	    KEY_REDIS_CA_FILE, KEY_REDIS_CERT_FILE, KEY_REDIS_KEY_FILE };
+	int	 store = c->single_use_store == CONFIG_STORE_REDIS;
+	int	 cache = c->introspection_cache_store == CONFIG_STORE_REDIS;
 	size_t	 i;
 
-	if (c->single_use_store == CONFIG_STORE_FILE) {
+	if (!store && !cache) {
 		for (i = 0; i < sizeof(redis_keys) / sizeof(redis_keys[0]); i++)
 			if (seen[redis_keys[i]]) {
 				snprintf(err, errlen, "%s needs single_use_store "
-				    "= redis", keys[redis_keys[i]].name);
+				    "= redis or introspection_cache_store = "
+				    "redis", keys[redis_keys[i]].name);
 				return -1;
 			}
+		return 0;
+	}
+	if (!store && seen[KEY_REDIS_KEY_PREFIX]) {
+		snprintf(err, errlen, "redis_key_prefix needs single_use_store "
+		    "= redis (the cache's is redis_cache_key_prefix)");
+		return -1;
+	}
+	if (!cache && seen[KEY_REDIS_CACHE_KEY_PREFIX]) {
+		snprintf(err, errlen, "redis_cache_key_prefix needs "
+		    "introspection_cache_store = redis");
+		return -1;
+	}
+	if (c->redis_url == NULL || c->redis_key_secret_file == NULL) {
+		snprintf(err, errlen, "%s = redis needs %s",
+		    store ? "single_use_store" : "introspection_cache_store",
+		    c->redis_url == NULL ? "redis_url" :
+		    "redis_key_secret_file");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The single-use store's keys, taken together: the file store needs
+ * its file, Redis needs single use on and no file.
+ */
+static int
+config_store_check(const struct config *c, char *err, size_t errlen)
+{
+	if (c->single_use_store == CONFIG_STORE_FILE) {
 		/* The seen-set must be one file every worker opens. */
 		if (c->single_use && c->single_use_file == NULL) {
 			snprintf(err, errlen, "single_use = yes needs "
@@ -334,10 +374,26 @@ config_store_check(const struct config *c, const int seen[KEY__MAX],
 		    "single_use_store = redis");
 		return -1;
 	}
-	if (c->redis_url == NULL || c->redis_key_secret_file == NULL) {
-		snprintf(err, errlen, "single_use_store = redis needs %s",
-		    c->redis_url == NULL ? "redis_url" :
-		    "redis_key_secret_file");
+	return 0;
+}
+
+/*
+ * The cache in Redis: Redis keeps and bounds it (its maxmemory), so the
+ * file and its capacity mean nothing there.
+ */
+static int
+config_icache_redis_check(const struct config *c, const int seen[KEY__MAX],
+    char *err, size_t errlen)
+{
+	if (c->introspection_cache_file != NULL) {
+		snprintf(err, errlen, "introspection_cache_file is not used "
+		    "with introspection_cache_store = redis");
+		return -1;
+	}
+	if (seen[KEY_INTROSPECTION_CACHE_CAPACITY]) {
+		snprintf(err, errlen, "introspection_cache_capacity is not "
+		    "used with introspection_cache_store = redis (Redis's "
+		    "maxmemory bounds it)");
 		return -1;
 	}
 	return 0;
@@ -380,9 +436,12 @@ config_introspection_check(const struct config *c, const int seen[KEY__MAX],
 		    "introspection_client_key_file");
 		return -1;
 	}
+	if (c->introspection_cache_store == CONFIG_STORE_REDIS)
+		return config_icache_redis_check(c, seen, err, errlen);
 	for (j = 0; j < sizeof(cache_keys) / sizeof(cache_keys[0]); j++)
 		if (seen[cache_keys[j]] && c->introspection_cache_file == NULL) {
-			snprintf(err, errlen, "%s needs introspection_cache_file",
+			snprintf(err, errlen, "%s needs introspection_cache_file "
+			    "or introspection_cache_store = redis",
 			    keys[cache_keys[j]].name);
 			return -1;
 		}
@@ -433,7 +492,9 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 	    sizeof(why)) == -1 ||
 	    config_set_network_amr(c, "nba mnba", why, sizeof(why)) == -1 ||
 	    config_set_string(&c->redis_key_prefix, CONFIG_DEFAULT_REDIS_KEY_PREFIX,
-	    0, why, sizeof(why)) == -1) {
+	    0, why, sizeof(why)) == -1 ||
+	    config_set_string(&c->redis_cache_key_prefix,
+	    CONFIG_DEFAULT_REDIS_CACHE_KEY_PREFIX, 0, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
@@ -484,8 +545,9 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		    path);
 		goto out;
 	}
-	if (config_store_check(c, seen, why, sizeof(why)) == -1 ||
-	    config_introspection_check(c, seen, why, sizeof(why)) == -1) {
+	if (config_store_check(c, why, sizeof(why)) == -1 ||
+	    config_introspection_check(c, seen, why, sizeof(why)) == -1 ||
+	    config_redis_check(c, seen, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto out;
 	}
@@ -515,6 +577,7 @@ config_free(struct config *c)
 			free(*key_string(c, &keys[i]));
 	free(c->redis_url);
 	free(c->redis_key_prefix);
+	free(c->redis_cache_key_prefix);
 	free(c->metrics_path);
 	free(c->jwks_uri);
 	free(c->introspection_endpoint);

@@ -19,6 +19,7 @@
 #define CONFIG_KEPT_CONNECTIONS_MAX		4096
 #define CONFIG_DEFAULT_REDIS_TIMEOUT_MS		200
 #define CONFIG_DEFAULT_REDIS_KEY_PREFIX		"nv:used:"
+#define CONFIG_DEFAULT_REDIS_CACHE_KEY_PREFIX	"nv:icache:"
 #define CONFIG_REDIS_KEY_PREFIX_MAX		64
 #define CONFIG_METRICS_PATH_MAX			256
 #define CONFIG_DEFAULT_JWKS_REFRESH_MIN		60	/* seconds */
@@ -29,6 +30,7 @@
 #define CONFIG_DEFAULT_INTROSPECTION_NEGATIVE_TTL 10
 #define CONFIG_DEFAULT_INTROSPECTION_CACHE_CAPACITY 4096
 
+/* Where shared state lives: the single-use store, the introspection cache. */
 enum config_store {
 	CONFIG_STORE_FILE = 0,	/* the mapped file of one machine */
 	CONFIG_STORE_REDIS,	/* one Redis for every machine */
@@ -53,7 +55,8 @@ struct config {
 	char			*redis_url;	/* redis://, unix: */
 	char			*redis_password_file; /* NULL: no AUTH */
 	long			 redis_timeout;	/* milliseconds */
-	char			*redis_key_prefix;
+	char			*redis_key_prefix;	/* the store's */
+	char			*redis_cache_key_prefix; /* the cache's */
 	char			*redis_key_secret_file;
 	char			*redis_ca_file;	/* rediss://; NULL: system CAs */
 	char			*redis_cert_file; /* rediss:// client certificate */
@@ -66,6 +69,7 @@ struct config {
 	long			 introspection_timeout;	/* milliseconds */
 	int			 introspect_jwts; /* signed tokens asked too */
 	char			*introspection_cache_file; /* NULL: no cache */
+	enum config_store	 introspection_cache_store; /* file or redis */
 	long			 introspection_cache_capacity;	/* answers */
 	long			 introspection_cache_ttl;	/* seconds */
 	long			 introspection_negative_ttl;	/* seconds */

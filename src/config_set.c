@@ -1,7 +1,7 @@
 /*
  * The values of nv.conf that are more than a string, a file, a number
  * or yes/no: lists (network_amr, signing_algorithms), names from a
- * table (api_version, single_use_store), URLs and paths with rules of
+ * table (api_version, single_use_store, introspection_cache_store), URLs and paths with rules of
  * their own.  config.c's table points here; each setter checks its
  * value whole, so that the error names the line it came from.
  */
@@ -48,19 +48,36 @@ config_set_string(char **dst, const char *v, int allow_empty, char *err,
 	return 0;
 }
 
+/* file or redis, for the store or the cache named by key. */
+static int
+config_set_store_kind(enum config_store *dst, const char *key, const char *v,
+    char *err, size_t errlen)
+{
+	if (strcmp(v, "file") == 0)
+		*dst = CONFIG_STORE_FILE;
+	else if (strcmp(v, "redis") == 0)
+		*dst = CONFIG_STORE_REDIS;
+	else {
+		snprintf(err, errlen, "%s must be file or redis", key);
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_set_single_use_store(struct config *c, const char *v, char *err,
     size_t errlen)
 {
-	if (strcmp(v, "file") == 0)
-		c->single_use_store = CONFIG_STORE_FILE;
-	else if (strcmp(v, "redis") == 0)
-		c->single_use_store = CONFIG_STORE_REDIS;
-	else {
-		snprintf(err, errlen, "single_use_store must be file or redis");
-		return -1;
-	}
-	return 0;
+	return config_set_store_kind(&c->single_use_store, "single_use_store",
+	    v, err, errlen);
+}
+
+int
+config_set_introspection_cache_store(struct config *c, const char *v,
+    char *err, size_t errlen)
+{
+	return config_set_store_kind(&c->introspection_cache_store,
+	    "introspection_cache_store", v, err, errlen);
 }
 
 /*
@@ -80,8 +97,8 @@ config_set_redis_url(struct config *c, const char *v, char *err, size_t errlen)
 }
 
 /* Printable, no blanks: the prefix is written into every key as it is. */
-int
-config_set_redis_key_prefix(struct config *c, const char *v, char *err,
+static int
+config_set_prefix(char **dst, const char *key, const char *v, char *err,
     size_t errlen)
 {
 	const char	*p;
@@ -90,12 +107,28 @@ config_set_redis_key_prefix(struct config *c, const char *v, char *err,
 		if (*p <= ' ' || *p > '~')
 			break;
 	if (*p != '\0' || strlen(v) > CONFIG_REDIS_KEY_PREFIX_MAX) {
-		snprintf(err, errlen, "redis_key_prefix must be at most %d "
-		    "printable characters without blanks",
+		snprintf(err, errlen, "%s must be at most %d "
+		    "printable characters without blanks", key,
 		    CONFIG_REDIS_KEY_PREFIX_MAX);
 		return -1;
 	}
-	return config_set_string(&c->redis_key_prefix, v, 1, err, errlen);
+	return config_set_string(dst, v, 1, err, errlen);
+}
+
+int
+config_set_redis_key_prefix(struct config *c, const char *v, char *err,
+    size_t errlen)
+{
+	return config_set_prefix(&c->redis_key_prefix, "redis_key_prefix", v,
+	    err, errlen);
+}
+
+int
+config_set_redis_cache_key_prefix(struct config *c, const char *v,
+    char *err, size_t errlen)
+{
+	return config_set_prefix(&c->redis_cache_key_prefix,
+	    "redis_cache_key_prefix", v, err, errlen);
 }
 
 /*

@@ -19,9 +19,13 @@ int	config_set_network_amr(struct config *, const char *, char *, size_t);
 int	config_set_api_version(struct config *, const char *, char *, size_t);
 int	config_set_single_use_store(struct config *, const char *, char *,
 	    size_t);
+int	config_set_introspection_cache_store(struct config *, const char *,
+	    char *, size_t);
 int	config_set_redis_url(struct config *, const char *, char *, size_t);
 int	config_set_redis_key_prefix(struct config *, const char *, char *,
 	    size_t);
+int	config_set_redis_cache_key_prefix(struct config *, const char *,
+	    char *, size_t);
 int	config_set_metrics_path(struct config *, const char *, char *, size_t);
 int	config_set_introspection_endpoint(struct config *, const char *,
 	    char *, size_t);

@@ -2,16 +2,13 @@
  * The introspection cache in one mapped file: a header with a robust
  * process-shared mutex and a random key, then buckets of ICACHE_WAYS
  * entries.  An entry is named by BLAKE2b keyed with the file's key
- * over the token, and its answer sealed with XChaCha20-Poly1305 under
- * SHA-256 of a label and the token: two unrelated functions of the
- * token, so the name says nothing of the seal key.  Whoever reads the
- * file without the token learns how many answers there are and when
- * they expire, never what they say.  The entry's name and expiry are
- * the seal's associated data: an entry moved or made to live longer
- * by hand fails to open, and one torn by a worker that died mid-write
- * is only a miss.  An entry without a box is a claim: one worker is
- * asking the endpoint about that token, and the others wait for its
- * answer rather than ask too.
+ * over the token, and its answer sealed by iseal.c under another
+ * function of the token, with the entry's name and expiry as the
+ * associated data: whoever reads the file without the token learns how
+ * many answers there are and when they expire, never what they say.
+ * An entry without a box is a claim: one worker is asking the endpoint
+ * about that token, and the others wait for its answer rather than ask
+ * too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,25 +24,15 @@
 #include <sodium.h>
 
 #include "icache.h"
+#include "iseal.h"
 #include "statefile.h"
 
 #define ICACHE_MAGIC		"nv-icache-1"	/* 11 + NUL */
 #define ICACHE_HEADER_BYTES	256
 #define ICACHE_ID_BYTES		16
 #define ICACHE_CAPACITY_MAX	1048576
-#define ICACHE_SEAL_LABEL	"nv-introspection-seal-1:"
-/*
- * What is sealed: the answer's length (4 bytes) and the answer, padded
- * with zeros to 1024 bytes, a whole number of ChaCha20 blocks: libsodium
- * copies a last partial block to a stack buffer it does not clear,
- * which would leave an answer's tail (the number) behind.  Every box
- * has one size, so it does not tell an answer's length either.
- */
-#define ICACHE_PLAIN_BYTES	(ICACHE_DATA_MAX + 4)
-#define ICACHE_BOX_MAX	(ICACHE_PLAIN_BYTES + \
-	crypto_aead_xchacha20poly1305_ietf_ABYTES)
 
-_Static_assert(ICACHE_PLAIN_BYTES % 64 == 0, "whole ChaCha20 blocks");
+_Static_assert(ICACHE_DATA_MAX == ISEAL_DATA_MAX, "one answer size");
 
 struct icache_entry {
 	unsigned char	 id[ICACHE_ID_BYTES];
@@ -53,8 +40,7 @@ struct icache_entry {
 	uint64_t	 stamp;		/* when put: the oldest goes first */
 	uint32_t	 len;		/* bytes of box; 0: a claim */
 	uint32_t	 unused;
-	unsigned char	 nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-	unsigned char	 box[ICACHE_BOX_MAX];
+	struct iseal_box sealed;	/* nonce, then box */
 };
 
 struct icache_header {
@@ -85,6 +71,7 @@ static const char *const icache_messages[ICACHE__MAX] = {
 	[ICACHE_PENDING] = "another worker is asking",
 	[ICACHE_TOO_BIG] = "answer too big to cache",
 	[ICACHE_FAILED] = "introspection cache lock failed",
+	[ICACHE_UNAVAILABLE] = "introspection cache unavailable",
 };
 
 const char *
@@ -113,28 +100,6 @@ entry_id(const struct icache *c, const char *tok, size_t len,
 {
 	crypto_generichash(id, ICACHE_ID_BYTES, (const unsigned char *)tok,
 	    len, c->idkey, sizeof(c->idkey));
-}
-
-/* The seal key: another function of the token, with no file key. */
-static void
-seal_key(const char *tok, size_t len,
-    unsigned char k[crypto_aead_xchacha20poly1305_ietf_KEYBYTES])
-{
-	crypto_hash_sha256_state	 st;
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)ICACHE_SEAL_LABEL,
-	    sizeof(ICACHE_SEAL_LABEL) - 1);
-	crypto_hash_sha256_update(&st, (const unsigned char *)tok, len);
-	crypto_hash_sha256_final(&st, k);
-}
-
-/* Associated data: the name and the expiry, as stored. */
-static void
-entry_ad(const unsigned char *id, int64_t expires, unsigned char ad[24])
-{
-	memcpy(ad, id, ICACHE_ID_BYTES);
-	memcpy(ad + ICACHE_ID_BYTES, &expires, sizeof(expires));
 }
 
 static struct icache_entry *
@@ -194,10 +159,7 @@ icache_get(struct icache *c, const char *tok, size_t len, int64_t now,
     int64_t claim, char *out, size_t cap, size_t *outlen)
 {
 	struct icache_entry	 copy, *b, *e;
-	unsigned char		 id[ICACHE_ID_BYTES], k[32], ad[24];
-	unsigned char		 plain[ICACHE_PLAIN_BYTES];
-	unsigned long long	 n;
-	uint32_t		 dlen;
+	unsigned char		 id[ICACHE_ID_BYTES];
 	enum icache_err		 rc = ICACHE_MISS;
 
 	*outlen = 0;
@@ -220,24 +182,11 @@ icache_get(struct icache *c, const char *tok, size_t len, int64_t now,
 	}
 	pthread_mutex_unlock(&c->h->lock);
 	/* Opened outside the lock: the other workers do not wait on it. */
-	if (rc != ICACHE_MISS || copy.expires == 0 ||
-	    copy.len != sizeof(copy.box))
-		goto out;
-	seal_key(tok, len, k);
-	entry_ad(id, copy.expires, ad);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &n, NULL,
-	    copy.box, copy.len, ad, sizeof(ad), copy.nonce, k) != 0 ||
-	    n != sizeof(plain))
-		goto out;
-	memcpy(&dlen, plain, sizeof(dlen));
-	if (dlen > ICACHE_DATA_MAX || dlen > cap)
-		goto out;
-	memcpy(out, plain + 4, dlen);
-	*outlen = dlen;
-	rc = ICACHE_OK;
-out:
-	sodium_memzero(k, sizeof(k));
-	sodium_memzero(plain, sizeof(plain));
+	if (rc == ICACHE_MISS && copy.expires != 0 &&
+	    copy.len == sizeof(copy.sealed.box) &&
+	    iseal_open(&copy.sealed, tok, len, id, sizeof(id), copy.expires,
+	    out, cap, outlen) == ISEAL_OK)
+		rc = ICACHE_OK;
 	sodium_memzero(&copy, sizeof(copy));
 	return rc;
 }
@@ -261,10 +210,6 @@ icache_put(struct icache *c, const char *tok, size_t len, int64_t expires,
     int64_t now, const char *data, size_t dlen)
 {
 	struct icache_entry	 ent, *b, *slot;
-	unsigned char		 k[32], ad[24];
-	unsigned char		 plain[ICACHE_PLAIN_BYTES];
-	unsigned long long	 n;
-	uint32_t		 l = (uint32_t)dlen;
 
 	if (dlen > ICACHE_DATA_MAX)
 		return ICACHE_TOO_BIG;
@@ -273,17 +218,10 @@ icache_put(struct icache *c, const char *tok, size_t len, int64_t expires,
 	memset(&ent, 0, sizeof(ent));
 	entry_id(c, tok, len, ent.id);
 	ent.expires = expires;
-	randombytes_buf(ent.nonce, sizeof(ent.nonce));
-	seal_key(tok, len, k);
-	entry_ad(ent.id, expires, ad);
-	memset(plain, 0, sizeof(plain));
-	memcpy(plain, &l, sizeof(l));
-	memcpy(plain + 4, data, dlen);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(ent.box, &n, plain,
-	    sizeof(plain), ad, sizeof(ad), NULL, ent.nonce, k);
-	sodium_memzero(k, sizeof(k));
-	sodium_memzero(plain, sizeof(plain));
-	ent.len = (uint32_t)n;
+	if (iseal_seal(&ent.sealed, tok, len, ent.id, sizeof(ent.id), expires,
+	    data, dlen) != ISEAL_OK)
+		return ICACHE_TOO_BIG;
+	ent.len = (uint32_t)sizeof(ent.sealed.box);
 	if (icache_lock(c) == -1)
 		return ICACHE_FAILED;
 	b = bucket_of(c, ent.id);
@@ -446,3 +384,45 @@ icache_close(struct icache *c)
 	free(c);
 }
 
+
+/* The file form behind introspect.c's seam (icache.h). */
+static enum icache_err
+ops_get(void *c, const char *tok, size_t len, int64_t now, int64_t claim,
+    char *out, size_t cap, size_t *outlen)
+{
+	return icache_get(c, tok, len, now, claim, out, cap, outlen);
+}
+
+static void
+ops_release(void *c, const char *tok, size_t len, int64_t now)
+{
+	icache_release(c, tok, len, now);
+}
+
+static enum icache_err
+ops_put(void *c, const char *tok, size_t len, int64_t expires, int64_t now,
+    const char *data, size_t dlen)
+{
+	return icache_put(c, tok, len, expires, now, data, dlen);
+}
+
+static void
+ops_set_metrics(void *c, struct metrics *m)
+{
+	(void)c;
+	(void)m;	/* a lock in memory: nothing to count */
+}
+
+static void
+ops_close(void *c)
+{
+	icache_close(c);
+}
+
+const struct icache_ops icache_file_ops = {
+	.get = ops_get,
+	.release = ops_release,
+	.put = ops_put,
+	.set_metrics = ops_set_metrics,
+	.close = ops_close,
+};

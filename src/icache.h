@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define ICACHE_DATA_MAX	1020	/* bytes of one answer, as kept */
+#define ICACHE_DATA_MAX	1020	/* bytes of one answer: ISEAL_DATA_MAX */
 #define ICACHE_WAYS	8	/* entries of one bucket */
 
 enum icache_err {
@@ -21,10 +21,33 @@ enum icache_err {
 	ICACHE_PENDING,		/* another worker is asking: wait, try again */
 	ICACHE_TOO_BIG,		/* over ICACHE_DATA_MAX: not kept */
 	ICACHE_FAILED,		/* the shared lock could not be taken */
+	ICACHE_UNAVAILABLE,	/* Redis did not answer: a miss, no claim */
 	ICACHE__MAX
 };
 
 struct icache;
+struct metrics;
+
+/*
+ * The seam introspect.c sees: the cache's two forms, the mapped file
+ * here (icache_file_ops, on a struct icache) and Redis
+ * (icache_redis_ops in icache_redis.h, on a struct icache_redis), with
+ * the same calls and the same answers.
+ */
+struct icache_ops {
+	enum icache_err	(*get)(void *, const char *tok, size_t len,
+			    int64_t now, int64_t claim, char *out, size_t cap,
+			    size_t *outlen);
+	void		(*release)(void *, const char *tok, size_t len,
+			    int64_t now);
+	enum icache_err	(*put)(void *, const char *tok, size_t len,
+			    int64_t expires, int64_t now, const char *data,
+			    size_t dlen);
+	void		(*set_metrics)(void *, struct metrics *);
+	void		(*close)(void *);
+};
+
+extern const struct icache_ops icache_file_ops;
 
 /*
  * Opens or creates the cache at path for capacity answers (rounded up

@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "http.h"
 #include "icache.h"
+#include "icache_redis.h"
 #include "introspect.h"
 #include "introspect_client.h"
 #include "jparse.h"
@@ -42,14 +43,49 @@ struct introspect {
 	struct http_client	 http;
 	int			 http_ok;
 	struct introspect_cred	 cred;
-	struct icache		*cache;		/* NULL: no cache */
+	const struct icache_ops	*cops;		/* the cache's form */
+	void			*cache;		/* NULL: no cache */
 	struct metrics		*metrics;	/* NULL: not counted */
 	char			 why[INTROSPECT_WHY_MAX]; /* the last detail */
 };
 
+/*
+ * The cache's form, chosen here once: the rest of this file calls
+ * in->cops and never asks which form it is.
+ */
+static int
+introspect_cache_open(struct introspect *in, struct redis_conn *redis,
+    uid_t owner, gid_t group, char *err, size_t errlen)
+{
+	const struct config	*cfg = in->cfg;
+	struct icache		*file = NULL;
+	struct icache_redis	*r = NULL;
+
+	switch (cfg->introspection_cache_store) {
+	case CONFIG_STORE_REDIS:
+		if (icache_redis_open(&r, cfg, redis, err, errlen) == -1)
+			return -1;
+		in->cops = &icache_redis_ops;
+		in->cache = r;
+		return 0;
+	case CONFIG_STORE_FILE:
+	default:
+		if (cfg->introspection_cache_file == NULL)
+			return 0;	/* no cache */
+		if (icache_open(&file, cfg->introspection_cache_file,
+		    (size_t)cfg->introspection_cache_capacity, owner, group,
+		    err, errlen) == -1)
+			return -1;
+		in->cops = &icache_file_ops;
+		in->cache = file;
+		return 0;
+	}
+}
+
 int
 introspect_open(struct introspect **out, const struct config *cfg,
-    uid_t owner, gid_t group, char *err, size_t errlen)
+    struct redis_conn *redis, uid_t owner, gid_t group, char *err,
+    size_t errlen)
 {
 	struct introspect	*in;
 	struct http_opts	 o;
@@ -87,10 +123,7 @@ introspect_open(struct introspect **out, const struct config *cfg,
 	if (http_pin_host(&in->http, cfg->introspection_endpoint, err,
 	    errlen) == -1)
 		goto out;
-	if (cfg->introspection_cache_file != NULL &&
-	    icache_open(&in->cache, cfg->introspection_cache_file,
-	    (size_t)cfg->introspection_cache_capacity, owner, group, err,
-	    errlen) == -1)
+	if (introspect_cache_open(in, redis, owner, group, err, errlen) == -1)
 		goto out;
 	*out = in;
 	in = NULL;
@@ -103,8 +136,11 @@ out:
 void
 introspect_set_metrics(struct introspect *in, struct metrics *m)
 {
-	if (in != NULL)
-		in->metrics = m;
+	if (in == NULL)
+		return;
+	in->metrics = m;
+	if (in->cache != NULL)
+		in->cops->set_metrics(in->cache, m);
 }
 
 void
@@ -115,7 +151,8 @@ introspect_close(struct introspect *in)
 	if (in->http_ok)
 		http_free(&in->http);
 	introspect_cred_free(&in->cred);
-	icache_close(in->cache);
+	if (in->cache != NULL)
+		in->cops->close(in->cache);
 	free(in);
 }
 
@@ -308,7 +345,8 @@ out:
  * The answer kept for tok.  While another worker is asking about it,
  * wait for its answer (up to introspection_timeout) rather than ask
  * too: a thousand calls at once cost one exchange.  A miss leaves this
- * worker's claim (*claimed); a cache that fails costs only a call.
+ * worker's claim (*claimed); a cache that fails (a lock, Redis down
+ * or slow) costs only a call: it is never a pass by itself.
  */
 static struct json_object *
 from_cache(struct introspect *in, const char *tok, size_t len,
@@ -327,7 +365,7 @@ from_cache(struct introspect *in, const char *tok, size_t len,
 	for (;;) {
 		now = (int64_t)time(NULL);
 		claim = now + in->cfg->introspection_timeout / 1000 + 1;
-		e = icache_get(in->cache, tok, len, now, claim, buf,
+		e = in->cops->get(in->cache, tok, len, now, claim, buf,
 		    sizeof(buf), &n);
 		if (e == ICACHE_OK) {
 			if (jparse_object(buf, n, &o) != JPARSE_OK)
@@ -359,15 +397,15 @@ to_cache(struct introspect *in, const char *tok, size_t len, time_t now,
 		return;
 	if (o == NULL || (until = cache_until(in->cfg, o, now)) == 0) {
 		if (claimed)
-			icache_release(in->cache, tok, len, (int64_t)now);
+			in->cops->release(in->cache, tok, len, (int64_t)now);
 		return;
 	}
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	n = strlen(s);
-	/* Too big, or a failed lock: only the next call costs more. */
-	if (icache_put(in->cache, tok, len, until, (int64_t)now, s, n) !=
+	/* Too big, a failed lock, Redis down: the next call costs more. */
+	if (in->cops->put(in->cache, tok, len, until, (int64_t)now, s, n) !=
 	    ICACHE_OK && claimed)
-		icache_release(in->cache, tok, len, (int64_t)now);
+		in->cops->release(in->cache, tok, len, (int64_t)now);
 	sodium_memzero((void *)(uintptr_t)s, n);
 }
 

@@ -1,7 +1,8 @@
 /*
  * Opaque access tokens: the claims asked of the authorization server's
  * introspection endpoint (RFC 7662), checked by claims.c like a JWT's,
- * and kept in the shared sealed cache (icache.c) for every worker.
+ * and kept in the shared sealed cache for every worker: a mapped file
+ * (icache.c) or Redis for every machine (icache_redis.c).
  */
 #ifndef NV_INTROSPECT_H
 #define NV_INTROSPECT_H
@@ -26,15 +27,18 @@ enum introspect_err {
 
 struct introspect;
 struct metrics;
+struct redis_conn;
 
 /*
  * Before the sandbox: the credentials, the HTTP client (its connection
- * is then kept from call to call) and the cache file, when configured
- * (as owner:group when not (uid_t)-1).  NULL in *out when no
- * introspection_endpoint is set.
+ * is then kept from call to call) and the cache, when configured: its
+ * file (as owner:group when not (uid_t)-1), or Redis over redis (the
+ * single-use store's connection, shared; NULL: one of its own).  NULL
+ * in *out when no introspection_endpoint is set.
  */
 int		 introspect_open(struct introspect **out, const struct config *,
-		    uid_t owner, gid_t group, char *err, size_t errlen);
+		    struct redis_conn *redis, uid_t owner, gid_t group,
+		    char *err, size_t errlen);
 /*
  * The claims of tok as the endpoint (or the cache) tells them.  With
  * INTROSPECT_OK, *c holds them as claims_check_object() read them;

@@ -86,9 +86,11 @@ static const struct {
 	[METRICS_KEYSET_RELOAD_FAILURES] = { "nv_keyset_reload_failures_total",
 	    "Key set files that failed to load; the old keys stayed in force." },
 	[METRICS_REDIS_ERRORS] = { "nv_redis_errors_total",
-	    "Single-use checks that Redis did not answer (503) or failed (500)." },
+	    "Single-use checks (503, 500) and introspection cache calls (a "
+	    "miss) that Redis did not answer or failed." },
 	[METRICS_REDIS_COMMANDS] = { "nv_redis_commands_total",
-	    "SET commands sent to Redis for the single-use check." },
+	    "Commands sent to Redis: single-use SETs, introspection cache "
+	    "reads and writes." },
 	[METRICS_INTROSPECTION_REQUESTS] = { "nv_introspection_requests_total",
 	    "Calls made to the introspection endpoint." },
 	[METRICS_INTROSPECTION_CACHE_HITS] = {
@@ -110,7 +112,8 @@ static const struct {
 	    "Time of each exchange with the introspection endpoint, failed "
 	    "ones included." },
 	[METRICS_TIMER_REDIS] = { "nv_redis_duration_seconds",
-	    "Time of each SET round trip to Redis, failed ones included." },
+	    "Time of each command's round trip to Redis, failed ones "
+	    "included." },
 };
 
 /* Upper bounds in nanoseconds, and as the le label writes them. */

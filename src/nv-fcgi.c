@@ -166,8 +166,13 @@ main(int argc, char *argv[])
 		rc = EX_CONFIG_CODE;
 		goto out;
 	}
-	/* The endpoint's client, kept for the worker's life, and its cache. */
-	if (introspect_open(&svc.auth.introspect, &cfg, su.uid, su.gid, err,
+	/*
+	 * The endpoint's client, kept for the worker's life, and its
+	 * cache; in Redis, over the single-use store's connection when
+	 * that is in Redis too (one connection a worker).
+	 */
+	if (introspect_open(&svc.auth.introspect, &cfg,
+	    store_conn(svc.auth.store), su.uid, su.gid, err,
 	    sizeof(err)) == -1) {
 		lerr("%s", err);
 		rc = EX_CONFIG_CODE;

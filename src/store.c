@@ -100,6 +100,12 @@ store_set_metrics(struct store *s, struct metrics *m)
 		store_redis_set_metrics(s->redis, m);
 }
 
+struct redis_conn *
+store_conn(const struct store *s)
+{
+	return s != NULL ? store_redis_conn(s->redis) : NULL;
+}
+
 int
 store_needs_network(const struct store *s)
 {

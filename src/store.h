@@ -26,6 +26,7 @@ enum store_err {
 
 struct store;
 struct metrics;
+struct redis_conn;
 
 /*
  * Opens the configured store before the sandbox is entered: the file
@@ -50,6 +51,8 @@ int		 store_size(struct store *, long long *entries,
 		    long long *capacity);
 /* 1 when the store talks over a socket the sandbox must allow. */
 int		 store_needs_network(const struct store *);
+/* Redis: the worker's connection, for the introspection cache; else NULL. */
+struct redis_conn *store_conn(const struct store *);
 /* The store's own counters (Redis: its commands) go to m (NULL: none). */
 void		 store_set_metrics(struct store *, struct metrics *);
 void		 store_close(struct store *);

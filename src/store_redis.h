@@ -1,7 +1,7 @@
 /*
- * The single-use store in Redis, shared by every machine: one
- * connection per worker, one atomic SET NX per token, under a name
- * keyed with a secret so that Redis learns nothing about tokens.
+ * The single-use store in Redis, shared by every machine: one atomic
+ * SET NX per token over the worker's connection (redis_conn.c), under
+ * a name keyed with a secret so that Redis learns nothing about tokens.
  */
 #ifndef NV_STORE_REDIS_H
 #define NV_STORE_REDIS_H
@@ -10,29 +10,19 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "redis_conn.h"
 #include "store.h"
 
-#define STORE_REDIS_SECRET_MIN	32	/* redis_key_secret_file's bytes */
-#define STORE_REDIS_SECRET_MAX	1024
-#define STORE_REDIS_PATH_MAX	108	/* sun_path */
-#define STORE_REDIS_HOST_MAX	256
-/* The prefix, 64 hex digits of the keyed hash, NUL. */
-#define STORE_REDIS_KEY_MAX	(CONFIG_REDIS_KEY_PREFIX_MAX + 64 + 1)
-
-struct redis_url {
-	int	 unix_socket;			/* unix:/path */
-	int	 tls;				/* rediss:// */
-	char	 name[STORE_REDIS_HOST_MAX];	/* the host as written */
-	char	 path[STORE_REDIS_PATH_MAX];
-	char	 host[STORE_REDIS_HOST_MAX];	/* redis://host:port/db */
-	int	 port;
-	long	 db;
-};
+#define STORE_REDIS_SECRET_MIN	REDIS_CONN_SECRET_MIN
+#define STORE_REDIS_SECRET_MAX	REDIS_CONN_SECRET_MAX
+#define STORE_REDIS_PATH_MAX	REDIS_CONN_PATH_MAX
+#define STORE_REDIS_HOST_MAX	REDIS_CONN_HOST_MAX
+#define STORE_REDIS_KEY_MAX	REDIS_CONN_KEY_MAX
 
 struct store_redis;
 struct metrics;
 
-/* Reads redis_url; -1 with err naming what is wrong. */
+/* Reads redis_url (redis_conn_url()); -1 with err naming what is wrong. */
 int		 store_redis_url(struct redis_url *, const char *url,
 		    char *err, size_t errlen);
 /*
@@ -43,17 +33,19 @@ void		 store_redis_key(char *out, const unsigned char *secret,
 		    size_t secretlen, const char *prefix,
 		    const unsigned char name[STORE_KEY_BYTES]);
 /*
- * Reads the URL, the key secret and the password, resolves the host
- * once (the sandbox allows no name service), and connects.  A Redis
- * that cannot be reached, or refuses the password, is logged and
- * retried on the next request; a bad setting is an error.
+ * Reads the key secret and opens the worker's connection (see
+ * redis_conn_open()): a Redis that cannot be reached, or refuses the
+ * password, is logged and retried on the next request; a bad setting
+ * is an error.
  */
 int		 store_redis_open(struct store_redis **,
 		    const struct config *, char *err, size_t errlen);
 enum store_err	 store_redis_use(struct store_redis *,
 		    const unsigned char name[STORE_KEY_BYTES], int64_t expires,
 		    int64_t now, const char **detail);
-/* Counts the SET commands and their round trips in m (NULL: none). */
+/* The connection, for the introspection cache to share (redis_conn_hold). */
+struct redis_conn *store_redis_conn(struct store_redis *);
+/* Counts the commands and their round trips in m (NULL: none). */
 void		 store_redis_set_metrics(struct store_redis *, struct metrics *);
 void		 store_redis_close(struct store_redis *);
 

@@ -59,3 +59,25 @@ answers() {
 calls() {
 	grep -cxF -- "$1" "$T/calls" || true
 }
+
+# no_number FILE WHAT [TOKEN]...: FILE holds no number, in any encoding
+# (plain, base64, the hex and raw SHA-256, BLAKE2b and SHA-512 of it,
+# with and without +), nor the answers' member names, nor any TOKEN:
+# what it keeps is sealed, not just hashed.
+no_number() {
+	local f=$1 what=$2 num=${PHONE#+} s
+	shift 2
+	for s in "$PHONE" "$num" "phone_number" "$ISS" "$@" \
+	    "$(printf '%s' "$PHONE" | sha256sum | cut -d' ' -f1)" \
+	    "$(printf '%s' "$num" | sha256sum | cut -d' ' -f1)" \
+	    "$(printf '%s' "$PHONE" | base64)" "$(printf '%s' "$num" | base64 | tr -d =)"; do
+		! grep -qaF -- "$s" "$f" || fail "$what holds $s"
+	done
+	"$PY" - "$f" "$PHONE" <<'EOF' || fail "$what holds a hash of the number (raw)"
+import hashlib, sys
+data = open(sys.argv[1], "rb").read()
+for s in (sys.argv[2], sys.argv[2][1:]):
+    for h in (hashlib.sha256, hashlib.blake2b, hashlib.sha512):
+        assert h(s.encode()).digest()[:16] not in data
+EOF
+}

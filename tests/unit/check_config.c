@@ -454,7 +454,8 @@ START_TEST(bad_introspection_keys)
 	load_fails(REQUIRED EP "introspection_client_id = x\n"
 	    "introspection_client_secret_file = s\n"
 	    "introspection_negative_ttl = 1\n", 0,
-	    "introspection_negative_ttl needs introspection_cache_file");
+	    "introspection_negative_ttl needs introspection_cache_file or "
+	    "introspection_cache_store = redis");
 #undef EP
 }
 END_TEST
@@ -491,11 +492,96 @@ START_TEST(bad_redis_store)
 	    "single_use_file is not used with single_use_store = redis");
 	load_fails(REQUIRED "single_use = yes\nsingle_use_file = s\n"
 	    "redis_timeout = 100\n", 0,
-	    "redis_timeout needs single_use_store = redis");
+	    "redis_timeout needs single_use_store = redis or "
+	    "introspection_cache_store = redis");
 	load_fails(REQUIRED "single_use = yes\nsingle_use_store = file\n",
 	    0, "single_use = yes needs single_use_file");
 }
 END_TEST
+
+/*
+ * The introspection cache in Redis: with or without the single-use
+ * store there, its own prefix, and what it needs or leaves unread.
+ */
+#define IEP "introspection_endpoint = https://as/i\n" \
+	"introspection_client_id = x\nintrospection_client_secret_file = s\n"
+START_TEST(icache_redis_keys)
+{
+	char	 want[1200];
+
+	/* The defaults: the file form, nv:icache:. */
+	ck_assert_int_eq(load(REQUIRED, NULL), 0);
+	ck_assert_int_eq(c.introspection_cache_store, CONFIG_STORE_FILE);
+	ck_assert_str_eq(c.redis_cache_key_prefix, "nv:icache:");
+	config_free(&c);
+	/* Redis for the cache alone: the single-use store stays a file. */
+	ck_assert_int_eq(load(REQUIRED IEP "introspection_cache_store = redis\n"
+	    "redis_url = redis://r\nredis_key_secret_file = k\n"
+	    "redis_cache_key_prefix = ic:\nintrospection_cache_ttl = 5\n"
+	    "single_use = yes\nsingle_use_file = used\n", NULL), 0);
+	ck_assert_int_eq(c.introspection_cache_store, CONFIG_STORE_REDIS);
+	ck_assert_int_eq(c.single_use_store, CONFIG_STORE_FILE);
+	ck_assert_str_eq(c.redis_cache_key_prefix, "ic:");
+	ck_assert_str_eq(c.redis_key_prefix, "nv:used:");
+	ck_assert_int_eq(c.introspection_cache_ttl, 5);
+	snprintf(want, sizeof(want), "%s/k", dir);
+	ck_assert_str_eq(c.redis_key_secret_file, want);
+	config_free(&c);
+	/* Both in Redis, each under its own prefix. */
+	ck_assert_int_eq(load(REQUIRED IEP "introspection_cache_store = redis\n"
+	    "single_use = yes\nsingle_use_store = redis\n"
+	    "redis_url = unix:/run/r.sock\nredis_key_secret_file = k\n"
+	    "redis_key_prefix = u:\n", NULL), 0);
+	ck_assert_str_eq(c.redis_key_prefix, "u:");
+	ck_assert_str_eq(c.redis_cache_key_prefix, "nv:icache:");
+	config_free(&c);
+	ck_assert_int_eq(load(REQUIRED IEP "introspection_cache_store = file\n"
+	    "introspection_cache_file = ic\n", NULL), 0);
+	ck_assert_int_eq(c.introspection_cache_store, CONFIG_STORE_FILE);
+}
+END_TEST
+
+START_TEST(bad_icache_redis_keys)
+{
+	load_fails(REQUIRED "introspection_cache_store = memcached\n", 4,
+	    "introspection_cache_store must be file or redis");
+	load_fails(REQUIRED "redis_cache_key_prefix = a b\n", 4,
+	    "redis_cache_key_prefix must be at most 64 printable characters "
+	    "without blanks");
+	load_fails(REQUIRED "introspection_cache_store = redis\n", 0,
+	    "introspection_cache_store needs introspection_endpoint");
+	load_fails(REQUIRED IEP "introspection_cache_store = redis\n"
+	    "redis_key_secret_file = k\n", 0,
+	    "introspection_cache_store = redis needs redis_url");
+	load_fails(REQUIRED IEP "introspection_cache_store = redis\n"
+	    "redis_url = redis://r\n", 0,
+	    "introspection_cache_store = redis needs redis_key_secret_file");
+	load_fails(REQUIRED IEP "introspection_cache_store = redis\n"
+	    "redis_url = redis://r\nredis_key_secret_file = k\n"
+	    "introspection_cache_file = ic\n", 0,
+	    "introspection_cache_file is not used with "
+	    "introspection_cache_store = redis");
+	load_fails(REQUIRED IEP "introspection_cache_store = redis\n"
+	    "redis_url = redis://r\nredis_key_secret_file = k\n"
+	    "introspection_cache_capacity = 9\n", 0,
+	    "introspection_cache_capacity is not used with "
+	    "introspection_cache_store = redis (Redis's maxmemory bounds it)");
+	/* Each prefix belongs to its user. */
+	load_fails(REQUIRED IEP "introspection_cache_store = redis\n"
+	    "redis_url = redis://r\nredis_key_secret_file = k\n"
+	    "redis_key_prefix = u:\n", 0,
+	    "redis_key_prefix needs single_use_store = redis (the cache's is "
+	    "redis_cache_key_prefix)");
+	load_fails(REQUIRED "single_use = yes\nsingle_use_store = redis\n"
+	    "redis_url = redis://r\nredis_key_secret_file = k\n"
+	    "redis_cache_key_prefix = c:\n", 0,
+	    "redis_cache_key_prefix needs introspection_cache_store = redis");
+	load_fails(REQUIRED "redis_cache_key_prefix = c:\n", 0,
+	    "redis_cache_key_prefix needs single_use_store = redis or "
+	    "introspection_cache_store = redis");
+}
+END_TEST
+#undef IEP
 
 /* nv-keysync's keys: defaults, values, files relative to nv.conf. */
 START_TEST(keysync_keys)
@@ -581,6 +667,8 @@ config_suite(void)
 	tcase_add_test(tc, metrics_keys);
 	tcase_add_test(tc, redis_store);
 	tcase_add_test(tc, bad_redis_store);
+	tcase_add_test(tc, icache_redis_keys);
+	tcase_add_test(tc, bad_icache_redis_keys);
 	tcase_add_test(tc, kept_connections);
 	tcase_add_test(tc, introspection_keys);
 	tcase_add_test(tc, bad_introspection_keys);

@@ -2,7 +2,9 @@
  * The introspection cache (icache.c): seal and open, a token's answer
  * found by that token alone, expiry, claims, eviction of the oldest
  * when a bucket is full, two handles on one file (two workers), a
- * tampered entry refused, and the file holding no plain answer.
+ * tampered entry refused, and the file holding no plain answer.  The
+ * sealing both forms share (iseal.c): a round trip, a tampered byte,
+ * another token, name or expiry refused; and the Redis form's key.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +14,9 @@
 #include <unistd.h>
 
 #include "icache.h"
+#include "icache_redis.h"
+#include "iseal.h"
+#include "redis_conn.h"
 #include "unit.h"
 
 #define NOW	1700000000LL
@@ -235,6 +240,153 @@ START_TEST(refused_files)
 }
 END_TEST
 
+#define NAME	"nv:icache:0123"
+#define NAMELEN	(sizeof(NAME) - 1)
+
+static enum iseal_err
+open_box(const struct iseal_box *b, const char *tok, const char *name,
+    int64_t expires, char *buf, size_t cap)
+{
+	size_t		 n = 7;
+	enum iseal_err	 e;
+
+	e = iseal_open(b, tok, strlen(tok), (const unsigned char *)name,
+	    strlen(name), expires, buf, cap - 1, &n);
+	buf[n] = '\0';
+	if (e != ISEAL_OK)
+		ck_assert_uint_eq(n, 0);	/* nothing out on a refusal */
+	return e;
+}
+
+START_TEST(iseal_round_trip)
+{
+	struct iseal_box	 b, b2;
+	char			 buf[ISEAL_DATA_MAX + 1], big[ISEAL_DATA_MAX + 1];
+
+	ck_assert_int_eq(iseal_seal(&b, "tok-a", 5, (const unsigned char *)NAME,
+	    NAMELEN, NOW + 60, ANSWER, strlen(ANSWER)), ISEAL_OK);
+	ck_assert_int_eq(open_box(&b, "tok-a", NAME, NOW + 60, buf,
+	    sizeof(buf)), ISEAL_OK);
+	ck_assert_str_eq(buf, ANSWER);
+	/* The box holds nothing of the answer, and a new nonce each time. */
+	ck_assert_ptr_null(memmem(b.box, sizeof(b.box), "+34600000001", 12));
+	ck_assert_int_eq(iseal_seal(&b2, "tok-a", 5, (const unsigned char *)NAME,
+	    NAMELEN, NOW + 60, ANSWER, strlen(ANSWER)), ISEAL_OK);
+	ck_assert_int_ne(memcmp(b.nonce, b2.nonce, sizeof(b.nonce)), 0);
+	ck_assert_int_ne(memcmp(b.box, b2.box, sizeof(b.box)), 0);
+	/* One size for every answer: the longest fits, one more does not. */
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(iseal_seal(&b, "t", 1, (const unsigned char *)NAME,
+	    NAMELEN, NOW, big, ISEAL_DATA_MAX), ISEAL_OK);
+	ck_assert_int_eq(open_box(&b, "t", NAME, NOW, buf, sizeof(buf)),
+	    ISEAL_OK);
+	ck_assert_uint_eq(strlen(buf), ISEAL_DATA_MAX);
+	ck_assert_int_eq(iseal_seal(&b, "t", 1, (const unsigned char *)NAME,
+	    NAMELEN, NOW, big, ISEAL_DATA_MAX + 1), ISEAL_TOO_BIG);
+	/* An answer longer than the caller's room is not cut: refused. */
+	ck_assert_int_eq(iseal_seal(&b, "t", 1, (const unsigned char *)NAME,
+	    NAMELEN, NOW, ANSWER, strlen(ANSWER)), ISEAL_OK);
+	ck_assert_int_eq(open_box(&b, "t", NAME, NOW, buf, 10), ISEAL_REFUSED);
+	/* An empty answer is an answer. */
+	ck_assert_int_eq(iseal_seal(&b, "t", 1, (const unsigned char *)NAME,
+	    NAMELEN, NOW, "", 0), ISEAL_OK);
+	ck_assert_int_eq(open_box(&b, "t", NAME, NOW, buf, sizeof(buf)),
+	    ISEAL_OK);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+START_TEST(iseal_refused)
+{
+	struct iseal_box	 b, t;
+	char			 buf[ISEAL_DATA_MAX + 1];
+	size_t			 i;
+
+	ck_assert_int_eq(iseal_seal(&b, "tok-a", 5, (const unsigned char *)NAME,
+	    NAMELEN, NOW + 60, ANSWER, strlen(ANSWER)), ISEAL_OK);
+	/* Another token, one byte longer or shorter. */
+	ck_assert_int_eq(open_box(&b, "tok-b", NAME, NOW + 60, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	ck_assert_int_eq(open_box(&b, "tok-a ", NAME, NOW + 60, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	ck_assert_int_eq(open_box(&b, "tok-", NAME, NOW + 60, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	/* The expiry is associated data: made to live longer, refused. */
+	ck_assert_int_eq(open_box(&b, "tok-a", NAME, NOW + 61, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	ck_assert_int_eq(open_box(&b, "tok-a", NAME, NOW + 59, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	/* So is the name: moved to another entry, refused. */
+	ck_assert_int_eq(open_box(&b, "tok-a", "nv:icache:0124", NOW + 60, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	ck_assert_int_eq(open_box(&b, "tok-a", "nv:icache:012", NOW + 60, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	/* Any one byte changed, in the nonce or the box. */
+	for (i = 0; i < sizeof(b.nonce) + sizeof(b.box); i += 37) {
+		memcpy(&t, &b, sizeof(t));
+		((unsigned char *)&t)[i] ^= 0x01;
+		ck_assert_int_eq(open_box(&t, "tok-a", NAME, NOW + 60, buf,
+		    sizeof(buf)), ISEAL_REFUSED);
+	}
+	memcpy(&t, &b, sizeof(t));
+	t.box[sizeof(t.box) - 1] ^= 0x80;	/* the tag's last byte */
+	ck_assert_int_eq(open_box(&t, "tok-a", NAME, NOW + 60, buf,
+	    sizeof(buf)), ISEAL_REFUSED);
+	/* The untouched box still opens. */
+	ck_assert_int_eq(open_box(&b, "tok-a", NAME, NOW + 60, buf,
+	    sizeof(buf)), ISEAL_OK);
+}
+END_TEST
+
+/* The expiry's 8 bytes, least significant first, on any machine. */
+START_TEST(iseal_expiry_bytes)
+{
+	unsigned char	 b[8];
+
+	iseal_put64(b, INT64_C(0x0102030405060708));
+	ck_assert_int_eq(b[0], 0x08);
+	ck_assert_int_eq(b[7], 0x01);
+	ck_assert(iseal_get64(b) == INT64_C(0x0102030405060708));
+	iseal_put64(b, -2);
+	ck_assert(iseal_get64(b) == -2);
+}
+END_TEST
+
+/*
+ * The Redis form's key: the prefix and 64 hex digits, a function of
+ * the secret and the token that holds neither, and not the single-use
+ * store's name of the same token.
+ */
+START_TEST(redis_key)
+{
+	unsigned char	 secret[32], other[32];
+	char		 k1[REDIS_CONN_KEY_MAX], k2[REDIS_CONN_KEY_MAX];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(secret); i++)
+		secret[i] = other[i] = (unsigned char)i;
+	other[0] ^= 1;
+	icache_redis_key(k1, secret, sizeof(secret), "nv:icache:", "op-tok", 6);
+	ck_assert_uint_eq(strlen(k1), 10 + 64);
+	ck_assert_int_eq(strncmp(k1, "nv:icache:", 10), 0);
+	for (i = 10; i < strlen(k1); i++)
+		ck_assert(strchr("0123456789abcdef", k1[i]) != NULL);
+	ck_assert_ptr_null(strstr(k1, "op-tok"));
+	icache_redis_key(k2, secret, sizeof(secret), "nv:icache:", "op-tok", 6);
+	ck_assert_str_eq(k1, k2);
+	icache_redis_key(k2, other, sizeof(other), "nv:icache:", "op-tok", 6);
+	ck_assert_str_ne(k1, k2);
+	icache_redis_key(k2, secret, sizeof(secret), "nv:icache:", "op-toK", 6);
+	ck_assert_str_ne(k1, k2);
+	icache_redis_key(k2, secret, sizeof(secret), "", "op-tok", 6);
+	ck_assert_str_eq(k2, k1 + 10);
+	/* Not the HMAC of the token itself (the store keys a hash too). */
+	redis_conn_key(k2, secret, sizeof(secret), "nv:icache:",
+	    (const unsigned char *)"op-tok", 6);
+	ck_assert_str_ne(k1, k2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -249,6 +401,12 @@ main(void)
 	tcase_add_test(tc, shared);
 	tcase_add_test(tc, sealed_file);
 	tcase_add_test(tc, refused_files);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("iseal");
+	tcase_add_test(tc, iseal_round_trip);
+	tcase_add_test(tc, iseal_refused);
+	tcase_add_test(tc, iseal_expiry_bytes);
+	tcase_add_test(tc, redis_key);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
