@@ -7,6 +7,7 @@
 
 #define DLCRYPTO_SYM(f)	DLIB_SYM(struct dlcrypto, f)
 #define DLSSL_SYM(f)	DLIB_SYM(struct dlssl, f)
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct dlib_sym dlcrypto_syms[] = {
 	DLCRYPTO_FNS(DLCRYPTO_SYM)
@@ -17,29 +18,23 @@ static const struct dlib_sym dlssl_syms[] = {
 };
 
 static struct dlcrypto	dlcrypto_table;
-static int		dlcrypto_loaded;
+static struct dlssl	dlssl_table;
+static struct dlib	dlcrypto_lib = { NV_LIBCRYPTO_SONAME, dlcrypto_syms,
+			    NELEM(dlcrypto_syms), &dlcrypto_table, 0 };
+static struct dlib	dlssl_lib = { NV_LIBSSL_SONAME, dlssl_syms,
+			    NELEM(dlssl_syms), &dlssl_table, 0 };
 
 const struct dlcrypto *
 dlcrypto_load(char *err, size_t errlen)
 {
-	if (!dlcrypto_loaded) {
-		if (dlib_open(NV_LIBCRYPTO_SONAME, dlcrypto_syms,
-		    sizeof(dlcrypto_syms) / sizeof(dlcrypto_syms[0]),
-		    &dlcrypto_table, err, errlen) == -1)
-			return NULL;
-		dlcrypto_loaded = 1;
-	}
-	return &dlcrypto_table;
+	return dlib_load(&dlcrypto_lib, err, errlen);
 }
 
 const struct dlcrypto *
 dlcrypto(void)
 {
-	return dlcrypto_loaded ? &dlcrypto_table : NULL;
+	return dlib_loaded(&dlcrypto_lib);
 }
-
-static struct dlssl	dlssl_table;
-static int		dlssl_loaded;
 
 const struct dlssl *
 dlssl_load(char *err, size_t errlen)
@@ -47,18 +42,11 @@ dlssl_load(char *err, size_t errlen)
 	/* libssl needs libcrypto, and redis_tls.c calls both. */
 	if (dlcrypto_load(err, errlen) == NULL)
 		return NULL;
-	if (!dlssl_loaded) {
-		if (dlib_open(NV_LIBSSL_SONAME, dlssl_syms,
-		    sizeof(dlssl_syms) / sizeof(dlssl_syms[0]), &dlssl_table,
-		    err, errlen) == -1)
-			return NULL;
-		dlssl_loaded = 1;
-	}
-	return &dlssl_table;
+	return dlib_load(&dlssl_lib, err, errlen);
 }
 
 const struct dlssl *
 dlssl(void)
 {
-	return dlssl_loaded ? &dlssl_table : NULL;
+	return dlib_loaded(&dlssl_lib);
 }

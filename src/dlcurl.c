@@ -24,13 +24,10 @@ dlcurl_open(struct dlcurl *t, const char *soname, char *err, size_t errlen)
 const struct dlcurl *
 dlcurl_load(char *err, size_t errlen)
 {
-	static struct dlcurl	 table;
-	static int		 loaded;
+	static struct dlcurl	table;
+	static struct dlib	lib = { NV_LIBCURL_SONAME, dlcurl_syms,
+				    sizeof(dlcurl_syms) / sizeof(dlcurl_syms[0]),
+				    &table, 0 };
 
-	if (!loaded) {
-		if (dlcurl_open(&table, NV_LIBCURL_SONAME, err, errlen) == -1)
-			return NULL;
-		loaded = 1;
-	}
-	return &table;
+	return dlib_load(&lib, err, errlen);
 }

@@ -36,3 +36,21 @@ dlib_open(const char *soname, const struct dlib_sym *syms, size_t n,
 	}
 	return 0;
 }
+
+void *
+dlib_load(struct dlib *d, char *err, size_t errlen)
+{
+	if (!d->loaded) {
+		if (dlib_open(d->soname, d->syms, d->n, d->table, err,
+		    errlen) == -1)
+			return NULL;
+		d->loaded = 1;
+	}
+	return d->table;
+}
+
+void *
+dlib_loaded(const struct dlib *d)
+{
+	return d->loaded ? d->table : NULL;
+}

@@ -29,4 +29,18 @@ struct dlib_sym {
 int	dlib_open(const char *soname, const struct dlib_sym *, size_t n,
 	    void *table, char *err, size_t errlen);
 
+/* A library loaded once for the process: its table, filled or not. */
+struct dlib {
+	const char		*soname;
+	const struct dlib_sym	*syms;
+	size_t			 n;
+	void			*table;
+	int			 loaded;
+};
+
+/* d's table, loaded by dlib_open() on the first call; NULL with err. */
+void	*dlib_load(struct dlib *d, char *err, size_t errlen);
+/* d's table once loaded, else NULL: loads nothing. */
+void	*dlib_loaded(const struct dlib *d);
+
 #endif

@@ -27,24 +27,10 @@
 
 struct store_redis {
 	struct redis_conn *conn;
-	unsigned char	 secret[STORE_REDIS_SECRET_MAX + 1];
+	unsigned char	 secret[REDIS_CONN_SECRET_MAX + 1];
 	size_t		 secretlen;
 	char		 prefix[CONFIG_REDIS_KEY_PREFIX_MAX + 1];
 };
-
-int
-store_redis_url(struct redis_url *u, const char *url, char *err,
-    size_t errlen)
-{
-	return redis_conn_url(u, url, err, errlen);
-}
-
-void
-store_redis_key(char *out, const unsigned char *secret, size_t secretlen,
-    const char *prefix, const unsigned char name[STORE_KEY_BYTES])
-{
-	redis_conn_key(out, secret, secretlen, prefix, name, STORE_KEY_BYTES);
-}
 
 int
 store_redis_open(struct store_redis **rp, const struct config *c,
@@ -82,7 +68,7 @@ store_redis_use(struct store_redis *r,
     const unsigned char name[STORE_KEY_BYTES], int64_t expires, int64_t now,
     const char **detail)
 {
-	char		 key[STORE_REDIS_KEY_MAX];
+	char		 key[REDIS_CONN_KEY_MAX];
 	redisReply	*rep = NULL;
 	enum store_err	 rc = STORE_UNAVAILABLE;
 
@@ -95,7 +81,8 @@ store_redis_use(struct store_redis *r,
 		expires = STORE_REDIS_EXAT_MAX;
 	if (expires <= now)
 		expires = now + 1;
-	store_redis_key(key, r->secret, r->secretlen, r->prefix, name);
+	redis_conn_key(key, r->secret, r->secretlen, r->prefix, name,
+	    STORE_KEY_BYTES);
 	rep = redis_conn_command(r->conn, "SET", "SET %s 1 NX EXAT %lld", key,
 	    (long long)expires);
 	if (rep == NULL) {

@@ -13,25 +13,9 @@
 #include "redis_conn.h"
 #include "store.h"
 
-#define STORE_REDIS_SECRET_MIN	REDIS_CONN_SECRET_MIN
-#define STORE_REDIS_SECRET_MAX	REDIS_CONN_SECRET_MAX
-#define STORE_REDIS_PATH_MAX	REDIS_CONN_PATH_MAX
-#define STORE_REDIS_HOST_MAX	REDIS_CONN_HOST_MAX
-#define STORE_REDIS_KEY_MAX	REDIS_CONN_KEY_MAX
-
 struct store_redis;
 struct metrics;
 
-/* Reads redis_url (redis_conn_url()); -1 with err naming what is wrong. */
-int		 store_redis_url(struct redis_url *, const char *url,
-		    char *err, size_t errlen);
-/*
- * The Redis key of a token name: prefix, then the hex of HMAC-SHA256
- * keyed with the secret over the name.  out holds STORE_REDIS_KEY_MAX.
- */
-void		 store_redis_key(char *out, const unsigned char *secret,
-		    size_t secretlen, const char *prefix,
-		    const unsigned char name[STORE_KEY_BYTES]);
 /*
  * Reads the key secret and opens the worker's connection (see
  * redis_conn_open()): a Redis that cannot be reached, or refuses the

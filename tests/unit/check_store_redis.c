@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "redis_conn.h"
 #include "store_redis.h"
 #include "unit.h"
 
@@ -18,7 +19,7 @@ url_fails(const char *url, const char *why)
 	struct redis_url	 u;
 
 	err[0] = '\0';
-	ck_assert_int_eq(store_redis_url(&u, url, err, sizeof(err)), -1);
+	ck_assert_int_eq(redis_conn_url(&u, url, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, why) != NULL, "%s: %s", url, err);
 }
 
@@ -26,23 +27,23 @@ START_TEST(url_tcp)
 {
 	struct redis_url	 u;
 
-	ck_assert_int_eq(store_redis_url(&u, "redis://127.0.0.1", err,
+	ck_assert_int_eq(redis_conn_url(&u, "redis://127.0.0.1", err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(u.unix_socket, 0);
 	ck_assert_str_eq(u.host, "127.0.0.1");
 	ck_assert_int_eq(u.port, 6379);
 	ck_assert_int_eq(u.db, 0);
-	ck_assert_int_eq(store_redis_url(&u, "redis://redis.example:6380/3",
+	ck_assert_int_eq(redis_conn_url(&u, "redis://redis.example:6380/3",
 	    err, sizeof(err)), 0);
 	ck_assert_str_eq(u.host, "redis.example");
 	ck_assert_int_eq(u.port, 6380);
 	ck_assert_int_eq(u.db, 3);
-	ck_assert_int_eq(store_redis_url(&u, "redis://[::1]:7000/", err,
+	ck_assert_int_eq(redis_conn_url(&u, "redis://[::1]:7000/", err,
 	    sizeof(err)), 0);
 	ck_assert_str_eq(u.host, "::1");
 	ck_assert_int_eq(u.port, 7000);
 	ck_assert_int_eq(u.db, 0);
-	ck_assert_int_eq(store_redis_url(&u, "redis://[fe80::1]", err,
+	ck_assert_int_eq(redis_conn_url(&u, "redis://[fe80::1]", err,
 	    sizeof(err)), 0);
 	ck_assert_str_eq(u.host, "fe80::1");
 	ck_assert_int_eq(u.port, 6379);
@@ -53,13 +54,13 @@ START_TEST(url_unix)
 {
 	struct redis_url	 u;
 
-	ck_assert_int_eq(store_redis_url(&u, "unix:/run/redis/redis.sock",
+	ck_assert_int_eq(redis_conn_url(&u, "unix:/run/redis/redis.sock",
 	    err, sizeof(err)), 0);
 	ck_assert_int_eq(u.unix_socket, 1);
 	ck_assert_int_eq(u.tls, 0);
 	ck_assert_str_eq(u.path, "/run/redis/redis.sock");
 	/* rediss://: TLS, and the name as written kept for the certificate. */
-	ck_assert_int_eq(store_redis_url(&u, "rediss://redis.example.net:6380/2",
+	ck_assert_int_eq(redis_conn_url(&u, "rediss://redis.example.net:6380/2",
 	    err, sizeof(err)), 0);
 	ck_assert_int_eq(u.tls, 1);
 	ck_assert_str_eq(u.host, "redis.example.net");
@@ -98,28 +99,31 @@ END_TEST
 START_TEST(key_naming)
 {
 	unsigned char	 secret[100], name[STORE_KEY_BYTES];
-	char		 key[STORE_REDIS_KEY_MAX];
+	char		 key[REDIS_CONN_KEY_MAX];
 	size_t		 i;
 
 	for (i = 0; i < sizeof(secret); i++)
 		secret[i] = (unsigned char)i;
 	memset(name, 0xab, sizeof(name));
-	store_redis_key(key, secret, 32, "nv:used:", name);
+	redis_conn_key(key, secret, 32, "nv:used:", name,
+	    STORE_KEY_BYTES);
 	ck_assert_str_eq(key, "nv:used:"
 	    "de295e728712be63b6352907b1f77cbb4437e815c00c17a7fcf86670b2141af1");
 	/* A secret longer than a block is used as it is (HMAC hashes it). */
 	memset(name, 0, sizeof(name));
-	store_redis_key(key, secret, 100, "", name);
+	redis_conn_key(key, secret, 100, "", name,
+	    STORE_KEY_BYTES);
 	ck_assert_str_eq(key,
 	    "82dfe3d4b5cdf9f164f86d7a7926841dcc8d1c58dbf6847868fab1fca58b54c6");
 	/* Another secret, another name: nothing shared between deployments. */
 	secret[0] ^= 1;
-	store_redis_key(key, secret, 100, "", name);
+	redis_conn_key(key, secret, 100, "", name,
+	    STORE_KEY_BYTES);
 	ck_assert_str_ne(key,
 	    "82dfe3d4b5cdf9f164f86d7a7926841dcc8d1c58dbf6847868fab1fca58b54c6");
 	/* The longest prefix fits. */
-	store_redis_key(key, secret, 32, "0123456789012345678901234567890123"
-	    "456789012345678901234567890123", name);
+	redis_conn_key(key, secret, 32, "0123456789012345678901234567890123"
+	    "456789012345678901234567890123", name, STORE_KEY_BYTES);
 	ck_assert_uint_eq(strlen(key), 64 + 64);
 }
 END_TEST
