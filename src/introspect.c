@@ -120,9 +120,12 @@ introspect_open(struct introspect **out, const struct config *cfg,
 	}
 	in->http_ok = 1;
 	/* No resolver inside the sandbox: the address is found now. */
-	if (http_pin_host(&in->http, cfg->introspection_endpoint, err,
-	    errlen) == -1)
+	if (http_pin_host(&in->http, cfg->introspection_endpoint, why,
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "introspection_endpoint: %s (its host "
+		    "is resolved once, at start-up)", why);
 		goto out;
+	}
 	if (introspect_cache_open(in, redis, owner, group, err, errlen) == -1)
 		goto out;
 	*out = in;
