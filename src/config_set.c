@@ -1,8 +1,8 @@
 /*
  * The values of nv.conf that are more than a string, a file, a number
  * or yes/no: lists (network_amr, signing_algorithms), names from a
- * table (api_version, single_use_store, introspection_cache_store), URLs and paths with rules of
- * their own.  config.c's table points here; each setter checks its
+ * table (api_version, single_use_store, introspection_cache_store),
+ * URLs and paths with rules of their own.  config.c's table points here; each setter checks its
  * value whole, so that the error names the line it came from.
  */
 #include <stdio.h>

@@ -156,6 +156,14 @@ served(struct icache_redis *r)
 	r->down = 0;
 }
 
+/* What an unexpected reply says, for the log. */
+static const char *
+reply_why(const redisReply *rep)
+{
+	return rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
+	    rep->str : "unexpected reply";
+}
+
 /* An error reply: a key of another type is a foreign value, a miss. */
 static int
 wrong_type(const redisReply *rep)
@@ -188,8 +196,7 @@ claim_it(struct icache_redis *r, const char *key, int64_t now,
 		rc = ICACHE_PENDING;	/* another claim, or the answer, came */
 	else {
 		rc = unavailable(r, 0, "redis SET: %.160s",
-		    rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
-		    rep->str : "unexpected reply");
+		    reply_why(rep));
 		freeReplyObject(rep);
 		return rc;
 	}
@@ -254,8 +261,7 @@ icache_redis_get(void *p, const char *tok, size_t len, int64_t now,
 			rc = ICACHE_MISS;
 			break;
 		}
-		rc = unavailable(r, 0, "redis GET: %.160s",
-		    rep->str != NULL ? rep->str : "error");
+		rc = unavailable(r, 0, "redis GET: %.160s", reply_why(rep));
 		freeReplyObject(rep);
 		return rc;
 	default:
@@ -292,8 +298,7 @@ icache_redis_release(void *p, const char *tok, size_t len, int64_t now)
 		(void)unavailable(r, 1, NULL);
 	else if (rep->type != REDIS_REPLY_INTEGER)
 		(void)unavailable(r, 0, "redis EVAL: %.160s",
-		    rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
-		    rep->str : "unexpected reply");
+		    reply_why(rep));
 	else
 		served(r);
 	if (rep != NULL)
@@ -334,8 +339,7 @@ icache_redis_put(void *p, const char *tok, size_t len, int64_t expires,
 		rc = unavailable(r, 1, NULL);
 	else if (rep->type != REDIS_REPLY_STATUS)
 		rc = unavailable(r, 0, "redis SET: %.160s",
-		    rep->type == REDIS_REPLY_ERROR && rep->str != NULL ?
-		    rep->str : "unexpected reply");
+		    reply_why(rep));
 	else {
 		served(r);
 		rc = ICACHE_OK;

@@ -89,23 +89,14 @@ static int
 cred_secret(struct introspect_cred *c, const char *id, const char *path,
     char *err, size_t errlen)
 {
-	unsigned char	 buf[INTROSPECT_SECRET_MAX + 1];
-	size_t		 len = 0;
-	int		 rc = -1;
+	char	 buf[INTROSPECT_SECRET_MAX + 2];	/* + newline, NUL */
+	size_t	 len = 0;
+	int	 rc = -1;
 
-	if (secret_read(path, "introspection_client_secret_file", 1, buf,
+	if (secret_read_line(path, "introspection_client_secret_file", buf,
 	    sizeof(buf), &len, err, errlen) == -1)
 		return -1;
-	if (buf[len - 1] == '\n')
-		len--;
-	if (len == 0 || memchr(buf, '\n', len) != NULL ||
-	    memchr(buf, '\0', len) != NULL) {
-		snprintf(err, errlen, "introspection_client_secret_file %s: "
-		    "the secret is one non-empty line", path);
-		goto out;
-	}
-	if ((c->basic = introspect_basic_header(id, (const char *)buf,
-	    len)) == NULL) {
+	if ((c->basic = introspect_basic_header(id, buf, len)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

@@ -165,24 +165,15 @@ static int
 redis_conn_password(struct redis_conn *r, const char *path, char *err,
     size_t errlen)
 {
-	unsigned char	 buf[REDIS_CONN_PASSWORD_MAX + 1];	/* + NUL */
-	size_t		 len = 0;
-	char		*colon;
-	int		 rc = -1;
+	char	 buf[REDIS_CONN_PASSWORD_MAX + 2];	/* + newline, NUL */
+	size_t	 len = 0;
+	char	*colon;
+	int	 rc = -1;
 
-	if (secret_read(path, "redis_password_file", 1, buf,
-	    sizeof(buf), &len, err, errlen) == -1)
+	if (secret_read_line(path, "redis_password_file", buf, sizeof(buf),
+	    &len, err, errlen) == -1)
 		return -1;
-	if (buf[len - 1] == '\n')
-		len--;
-	if (len == 0 || memchr(buf, '\0', len) != NULL ||
-	    memchr(buf, '\n', len) != NULL) {
-		snprintf(err, errlen, "redis_password_file %s: one line, "
-		    "user:password or the password", path);
-		goto out;
-	}
-	buf[len] = '\0';
-	if ((r->password = strdup((char *)buf)) == NULL) {
+	if ((r->password = strdup(buf)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

@@ -68,3 +68,31 @@ out:
 	close(fd);
 	return rc;
 }
+
+/*
+ * A password file: one non-empty line, its final newline (if any)
+ * dropped, no NUL or other newline; NUL-terminated in buf.  The file
+ * may hold size - 2 bytes, so that the NUL always fits.
+ */
+int
+secret_read_line(const char *path, const char *key, char *buf, size_t size,
+    size_t *len, char *err, size_t errlen)
+{
+	size_t	 n = 0;
+
+	if (secret_read(path, key, 1, (unsigned char *)buf, size - 1, &n, err,
+	    errlen) == -1)
+		return -1;
+	if (buf[n - 1] == '\n')
+		n--;
+	if (n == 0 || memchr(buf, '\n', n) != NULL ||
+	    memchr(buf, '\0', n) != NULL) {
+		snprintf(err, errlen, "%s %s: the secret is one non-empty "
+		    "line", key, path);
+		sodium_memzero(buf, size);
+		return -1;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}

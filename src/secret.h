@@ -16,4 +16,11 @@ int	secret_read(const char *path, const char *key, size_t min,
 	    unsigned char *buf, size_t size, size_t *len, char *err,
 	    size_t errlen);
 
+/*
+ * The same for a file of one non-empty line (a password): the final
+ * newline dropped, NUL-terminated in buf; *len the line's length.
+ */
+int	secret_read_line(const char *path, const char *key, char *buf,
+	    size_t size, size_t *len, char *err, size_t errlen);
+
 #endif

@@ -15,6 +15,7 @@
 #include "claims.h"
 #include "introspect_client.h"
 #include "jparse.h"
+#include "secret.h"
 #include "unit.h"
 
 static char	 err[512];
@@ -99,6 +100,43 @@ START_TEST(secret_files)
 	ck_assert_int_eq(introspect_cred_load(&c, "id", p, NULL, err,
 	    sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "must be 0600"));
+	free(p);
+	unit_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+/*
+ * secret_read_line(), which the Redis password shares: a file of up to
+ * size - 2 bytes, the line NUL-terminated, a NUL inside refused.
+ */
+START_TEST(secret_line_bounds)
+{
+	char	 buf[6], *dir = unit_tmpdir(), *p;
+	FILE	*f;
+	size_t	 len = 9;
+
+	p = secret_file(dir, "l1", "usr\n", 0600);	/* 4 bytes: fits */
+	ck_assert_int_eq(secret_read_line(p, "k", buf, sizeof(buf), &len,
+	    err, sizeof(err)), 0);
+	ck_assert_str_eq(buf, "usr");
+	ck_assert_uint_eq(len, 3);
+	free(p);
+	p = secret_file(dir, "l2", "user\n", 0600);	/* 5 bytes: no */
+	ck_assert_int_eq(secret_read_line(p, "k", buf, sizeof(buf), &len,
+	    err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "5 bytes, must be 1 to 4"));
+	free(p);
+	p = unit_write(dir, "l3", "a");
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	ck_assert_ptr_nonnull(f = fopen(p, "ab"));	/* "a\0b" */
+	ck_assert_int_eq(fputc('\0', f), 0);
+	ck_assert_int_eq(fputs("b", f), 1);
+	fclose(f);
+	ck_assert_int_eq(secret_read_line(p, "k", buf, sizeof(buf), &len,
+	    err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ": the secret is one non-empty "
+	    "line"));
 	free(p);
 	unit_rmtree(dir);
 	free(dir);
@@ -256,6 +294,7 @@ main(void)
 	tcase_add_test(tc, form_escape);
 	tcase_add_test(tc, basic_header);
 	tcase_add_test(tc, secret_files);
+	tcase_add_test(tc, secret_line_bounds);
 	tcase_add_test(tc, assertion);
 	tcase_add_test(tc, answers);
 	suite_add_tcase(s, tc);
